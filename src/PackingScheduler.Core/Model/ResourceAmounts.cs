@@ -19,14 +19,17 @@ public readonly struct ResourceAmounts
         MilliCpu = milliCpu;
         Memory = memory;
         EphemeralStorage = ephemeralStorage;
-        Scalars = scalars ?? NoScalars;
-        Debug.Assert(IsSorted(Scalars));
+        _scalars = scalars ?? NoScalars;
+        Debug.Assert(IsSorted(_scalars));
     }
 
     public long MilliCpu { get; }
     public long Memory { get; }
     public long EphemeralStorage { get; }
-    public ScalarAmount[] Scalars { get; }
+    private readonly ScalarAmount[]? _scalars;
+
+    /// <summary>Never null, also for default(ResourceAmounts).</summary>
+    public ScalarAmount[] Scalars => _scalars ?? NoScalars;
 
     public bool IsZero => MilliCpu == 0 && Memory == 0 && EphemeralStorage == 0 && Scalars.Length == 0;
 

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using PackingScheduler.Core.Model;
+
+namespace PackingScheduler.Core.Cache;
+
+/// <summary>A PersistentVolumeClaim as VolumeZone needs it.</summary>
+public sealed record ClaimInfo(string Namespace, string Name, string? VolumeName, string? StorageClassName);
+
+/// <summary>A PersistentVolume as VolumeZone needs it: its zone and region labels.</summary>
+public sealed record VolumeInfo(string Name, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>A StorageClass as VolumeZone needs it: whether binding waits for the first consumer.</summary>
+public sealed record StorageClassInfo(string Name, string? VolumeBindingMode);
+
+/// <summary>
+/// The cluster as the engine sees it: nodes in a stable order with the pods bound or assumed on
+/// them, namespaces with their labels, and the volume objects VolumeZone reads. One writer at a
+/// time (the scheduling loop or the cache's event handler, under the cache's lock).
+/// </summary>
+[DebuggerDisplay("{Nodes.Count} nodes, {PodCount} pods")]
+public sealed class ClusterState
+{
+    private readonly List<NodeInfo> _nodes = new();
+    private readonly Dictionary<string, int> _nodeIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PodInfo> _pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, LabelSet> _namespaceLabels = new();
+    private readonly Dictionary<(string, string), ClaimInfo> _claims = new();
+    private readonly Dictionary<string, VolumeInfo> _volumes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StorageClassInfo> _storageClasses = new(StringComparer.Ordinal);
+
+    public ClusterState(Interner interner)
+    {
+        Interner = interner;
+        MetadataNameLabel = interner.Intern("kubernetes.io/metadata.name");
+    }
+
+    public Interner Interner { get; }
+    public int MetadataNameLabel { get; }
+
+    public IReadOnlyList<NodeInfo> Nodes => _nodes;
+    public int PodCount => _pods.Count;
+    public IReadOnlyCollection<PodInfo> Pods => _pods.Values;
+
+    /// <summary>Bumped on every change of nodes or pods.</summary>
+    public long Generation { get; private set; }
+
+    public NodeInfo? FindNode(string name) => _nodeIndex.TryGetValue(name, out int i) ? _nodes[i] : null;
+
+    public PodInfo? FindPod(string key) => _pods.TryGetValue(key, out PodInfo? p) ? p : null;
+
+    /// <summary>Adds a node, or replaces the spec of a known one and keeps its pods.</summary>
+    public NodeInfo AddOrUpdateNode(NodeInfo node)
+    {
+        Generation++;
+        if (_nodeIndex.TryGetValue(node.Name, out int i))
+        {
+            _nodes[i].CopySpecFrom(node);
+            return _nodes[i];
+        }
+        _nodeIndex.Add(node.Name, _nodes.Count);
+        _nodes.Add(node);
+        // Pods that arrived before their node are attached now.
+        foreach (PodInfo p in _pods.Values)
+        {
+            if (p.NodeName == node.Name) node.AddPod(p);
+        }
+        return node;
+    }
+
+    /// <summary>Removes a node. Its pods stay known (they are deleted by their own events) but count on no node.</summary>
+    public bool RemoveNode(string name)
+    {
+        if (!_nodeIndex.Remove(name, out int i)) return false;
+        Generation++;
+        _nodes.RemoveAt(i);
+        for (int j = i; j < _nodes.Count; j++) _nodeIndex[_nodes[j].Name] = j;
+        return true;
+    }
+
+    /// <summary>Adds a pod bound (or assumed) to <see cref="PodInfo.NodeName"/>; replaces a pod with the same key.</summary>
+    public void AddPod(PodInfo pod)
+    {
+        Debug.Assert(pod.NodeName is not null, "only bound or assumed pods live in the cluster state");
+        RemovePod(pod.Key);
+        Generation++;
+        _pods.Add(pod.Key, pod);
+        FindNode(pod.NodeName!)?.AddPod(pod);
+    }
+
+    public PodInfo? RemovePod(string key)
+    {
+        if (!_pods.Remove(key, out PodInfo? pod)) return null;
+        Generation++;
+        if (pod.NodeName is not null) FindNode(pod.NodeName)?.RemovePod(pod);
+        return pod;
+    }
+
+    public void SetNamespace(string name, IDictionary<string, string>? labels)
+    {
+        var all = labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(labels);
+        // The API server labels every namespace with its own name.
+        all["kubernetes.io/metadata.name"] = name;
+        _namespaceLabels[Interner.Intern(name)] = LabelSet.From(all, Interner);
+    }
+
+    public void RemoveNamespace(string name) => _namespaceLabels.Remove(Interner.Intern(name));
+
+    public bool HasNamespace(int ns) => _namespaceLabels.ContainsKey(ns);
+
+    /// <summary>Labels of a namespace; empty when the namespace is unknown (upstream: nil labels).</summary>
+    public LabelSet NamespaceLabels(int ns) => _namespaceLabels.TryGetValue(ns, out LabelSet? l) ? l : LabelSet.Empty;
+
+    public IEnumerable<KeyValuePair<int, LabelSet>> Namespaces => _namespaceLabels;
+
+    public void SetClaim(ClaimInfo claim) => _claims[(claim.Namespace, claim.Name)] = claim;
+    public void RemoveClaim(string ns, string name) => _claims.Remove((ns, name));
+    public ClaimInfo? FindClaim(string ns, string name) => _claims.TryGetValue((ns, name), out ClaimInfo? c) ? c : null;
+
+    public void SetVolume(VolumeInfo volume) => _volumes[volume.Name] = volume;
+    public void RemoveVolume(string name) => _volumes.Remove(name);
+    public VolumeInfo? FindVolume(string name) => _volumes.TryGetValue(name, out VolumeInfo? v) ? v : null;
+
+    public void SetStorageClass(StorageClassInfo sc) => _storageClasses[sc.Name] = sc;
+    public void RemoveStorageClass(string name) => _storageClasses.Remove(name);
+    public StorageClassInfo? FindStorageClass(string name) => _storageClasses.TryGetValue(name, out StorageClassInfo? s) ? s : null;
+}

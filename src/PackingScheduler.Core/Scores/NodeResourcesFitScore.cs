@@ -1,0 +1,146 @@
+using PackingScheduler.Core.Cache;
+using PackingScheduler.Core.Engine;
+using PackingScheduler.Core.Model;
+using PackingScheduler.Core.Policy;
+
+namespace PackingScheduler.Core.Scores;
+
+/// <summary>
+/// NodeResourcesFit scoring: per configured resource, what the node would have requested with
+/// the pod (cpu and memory with upstream's non-zero defaults) against its allocatable, turned into
+/// a score by the strategy, then the weighted average, in integer arithmetic as upstream.
+/// </summary>
+public sealed class NodeResourcesFitScore : IScorer
+{
+    private const long MaxUtilization = 100;
+
+    private readonly ResourceKind[] _kinds;
+    private readonly int[] _scalarIds;
+    private readonly long[] _weights;
+    private readonly ScoringStrategyType _type;
+    private readonly long[] _shapeUtilization;
+    private readonly long[] _shapeScore;
+
+    private enum ResourceKind : byte { Cpu, Memory, EphemeralStorage, Scalar }
+
+    public NodeResourcesFitScore(ScoringStrategy strategy, Interner interner)
+    {
+        _type = strategy.Type;
+        int n = strategy.Resources.Count;
+        _kinds = new ResourceKind[n];
+        _scalarIds = new int[n];
+        _weights = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            ResourceWeight r = strategy.Resources[i];
+            _weights[i] = r.Weight;
+            _kinds[i] = r.Name switch
+            {
+                ResourceNames.Cpu => ResourceKind.Cpu,
+                ResourceNames.Memory => ResourceKind.Memory,
+                ResourceNames.EphemeralStorage => ResourceKind.EphemeralStorage,
+                _ => ResourceKind.Scalar,
+            };
+            _scalarIds[i] = _kinds[i] == ResourceKind.Scalar ? interner.Intern(r.Name) : Interner.None;
+        }
+        // Shape scores are 0..10 (MaxCustomPriorityScore) and scaled to 0..100.
+        _shapeUtilization = new long[strategy.Shape.Count];
+        _shapeScore = new long[strategy.Shape.Count];
+        for (int i = 0; i < strategy.Shape.Count; i++)
+        {
+            _shapeUtilization[i] = strategy.Shape[i].Utilization;
+            _shapeScore[i] = strategy.Shape[i].Score * (ScoreNormalization.MaxNodeScore / 10);
+        }
+    }
+
+    public ScorePlugin Plugin => ScorePlugin.NodeResourcesFit;
+
+    public void PreScore(PodInfo pod, ClusterState cluster, ReadOnlySpan<NodeInfo> feasible) { }
+
+    public long Score(PodInfo pod, NodeInfo node)
+    {
+        long nodeScore = 0, weightSum = 0;
+        for (int i = 0; i < _kinds.Length; i++)
+        {
+            (long allocatable, long requested) = Amounts(i, pod, node);
+            if (allocatable == 0) continue;
+            long weight = _weights[i];
+            long s;
+            switch (_type)
+            {
+                case ScoringStrategyType.MostAllocated:
+                    s = MostRequested(requested, allocatable);
+                    break;
+                case ScoringStrategyType.LeastAllocated:
+                    s = LeastRequested(requested, allocatable);
+                    break;
+                default:
+                    s = RequestedToCapacityRatio(requested, allocatable);
+                    // Upstream leaves resources that score 0 out of the average for this strategy.
+                    if (s <= 0) continue;
+                    break;
+            }
+            nodeScore += s * weight;
+            weightSum += weight;
+        }
+        if (weightSum == 0) return 0;
+        if (_type == ScoringStrategyType.RequestedToCapacityRatio)
+            return (long)Math.Round((double)nodeScore / weightSum, MidpointRounding.AwayFromZero);
+        return nodeScore / weightSum;
+    }
+
+    public void Normalize(Span<long> scores) { }
+
+    private (long Allocatable, long Requested) Amounts(int i, PodInfo pod, NodeInfo node)
+    {
+        switch (_kinds[i])
+        {
+            case ResourceKind.Cpu:
+                return (node.Allocatable.MilliCpu, node.NonZeroRequestedMilliCpu + pod.NonZeroMilliCpu);
+            case ResourceKind.Memory:
+                return (node.Allocatable.Memory, node.NonZeroRequestedMemory + pod.NonZeroMemory);
+            case ResourceKind.EphemeralStorage:
+                return (node.Allocatable.EphemeralStorage, node.Requested.EphemeralStorage + pod.Request.EphemeralStorage);
+            default:
+                int id = _scalarIds[i];
+                long podRequest = pod.Request.Scalar(id);
+                // An extended resource the pod does not request is left out of its score.
+                if (podRequest == 0) return (0, 0);
+                return (node.Allocatable.Scalar(id), node.Requested.Scalar(id) + podRequest);
+        }
+    }
+
+    public static long MostRequested(long requested, long capacity)
+    {
+        if (capacity == 0) return 0;
+        // Pods with no requests get default minimums, so requested may exceed capacity.
+        if (requested > capacity) requested = capacity;
+        return requested * ScoreNormalization.MaxNodeScore / capacity;
+    }
+
+    public static long LeastRequested(long requested, long capacity)
+    {
+        if (capacity == 0 || requested > capacity) return 0;
+        return (capacity - requested) * ScoreNormalization.MaxNodeScore / capacity;
+    }
+
+    private long RequestedToCapacityRatio(long requested, long capacity)
+    {
+        if (capacity == 0 || requested > capacity) return BrokenLinear(MaxUtilization);
+        return BrokenLinear(requested * MaxUtilization / capacity);
+    }
+
+    private long BrokenLinear(long p)
+    {
+        long[] u = _shapeUtilization, s = _shapeScore;
+        for (int i = 0; i < u.Length; i++)
+        {
+            if (p <= u[i])
+            {
+                if (i == 0) return s[0];
+                return s[i - 1] + (s[i] - s[i - 1]) * (p - u[i - 1]) / (u[i] - u[i - 1]);
+            }
+        }
+        return s.Length == 0 ? 0 : s[^1];
+    }
+}

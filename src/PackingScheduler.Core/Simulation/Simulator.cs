@@ -1,0 +1,109 @@
+using k8s.Models;
+using PackingScheduler.Core.Cache;
+using PackingScheduler.Core.Engine;
+using PackingScheduler.Core.Model;
+using PackingScheduler.Core.Policy;
+using PackingScheduler.Core.Translation;
+
+namespace PackingScheduler.Core.Simulation;
+
+/// <summary>One pending pod's outcome in a simulation, in scheduling order.</summary>
+public sealed record Placement(string Pod, string? Node, long? Score, string? Message, int Priority)
+{
+    public IReadOnlyList<NodeExplanation>? Explanation { get; init; }
+}
+
+/// <summary>
+/// Runs the scheduling engine over a described cluster: pending pods one at a time in queue
+/// order (priority, then file order), each placement added to the cluster before the next.
+/// </summary>
+public static class Simulator
+{
+    public static IReadOnlyList<Placement> Run(SimulationInput input, SchedulerProfile profile, string? explainPod = null)
+    {
+        var interner = new Interner();
+        var translator = new ObjectTranslator(interner);
+        var cluster = new ClusterState(interner);
+        var priorities = new PriorityResolver();
+
+        foreach (Sourced<V1PriorityClass> pc in input.PriorityClasses) priorities.AddOrUpdate(pc.Object);
+        foreach (Sourced<V1Namespace> ns in input.Namespaces) cluster.SetNamespace(ns.Object.Metadata.Name, ns.Object.Metadata.Labels);
+        foreach (Sourced<V1Pod> p in input.Pods)
+        {
+            // Namespaces that pods use exist, as they would in a cluster.
+            string ns = p.Object.Metadata?.NamespaceProperty is { Length: > 0 } s ? s : "default";
+            if (!cluster.HasNamespace(interner.Intern(ns))) cluster.SetNamespace(ns, null);
+        }
+        foreach (Sourced<V1StorageClass> sc in input.StorageClasses)
+            cluster.SetStorageClass(new StorageClassInfo(sc.Object.Metadata.Name, sc.Object.VolumeBindingMode));
+        foreach (Sourced<V1PersistentVolume> pv in input.PersistentVolumes)
+            cluster.SetVolume(new VolumeInfo(pv.Object.Metadata.Name,
+                new Dictionary<string, string>(pv.Object.Metadata.Labels ?? new Dictionary<string, string>())));
+        foreach (Sourced<V1PersistentVolumeClaim> c in input.PersistentVolumeClaims)
+        {
+            V1PersistentVolumeClaim claim = c.Object;
+            string? className = claim.Spec?.StorageClassName;
+            if (className is null && claim.Metadata.Annotations?.TryGetValue("volume.beta.kubernetes.io/storage-class", out string? a) == true)
+                className = a;
+            cluster.SetClaim(new ClaimInfo(claim.Metadata.NamespaceProperty ?? "default", claim.Metadata.Name, claim.Spec?.VolumeName, className));
+        }
+        foreach (Sourced<V1Node> node in input.Nodes)
+            cluster.AddOrUpdateNode(Translate(node, () => translator.TranslateNode(node.Object)));
+
+        var pending = new List<PodInfo>();
+        long order = 0;
+        foreach (Sourced<V1Pod> p in input.Pods)
+        {
+            long seq = order++;
+            PodInfo pod = Translate(p, () =>
+            {
+                (int priority, bool never) = priorities.Resolve(p.Object);
+                return translator.TranslatePod(p.Object, priority, never, seq);
+            });
+            if (pod.NodeName is null)
+            {
+                pending.Add(pod);
+                continue;
+            }
+            if (cluster.FindNode(pod.NodeName) is null)
+                throw new SimulationInputException($"{p.Origin}: spec.nodeName: no Node named \"{pod.NodeName}\"");
+            cluster.AddPod(pod);
+        }
+        if (explainPod is not null && !pending.Exists(p => p.Key == explainPod))
+            throw new SimulationInputException($"--explain: no pending pod \"{explainPod}\" (give it as namespace/name)");
+
+        // Queue order: higher priority first; equal priority keeps file order (List.Sort is not stable).
+        pending.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Order.CompareTo(b.Order));
+
+        var engine = new SchedulingEngine(profile, interner);
+        var results = new List<Placement>(pending.Count);
+        foreach (PodInfo pod in pending)
+        {
+            bool explain = explainPod == pod.Key;
+            ScheduleResult r = engine.Schedule(pod, cluster, explain);
+            if (r.Node is not null)
+            {
+                pod.NodeName = r.Node.Name;
+                cluster.AddPod(pod);
+                results.Add(new Placement(pod.Key, r.Node.Name, r.Score, null, pod.Priority) { Explanation = r.Explanation });
+            }
+            else
+            {
+                results.Add(new Placement(pod.Key, null, null, r.Message, pod.Priority) { Explanation = r.Explanation });
+            }
+        }
+        return results;
+    }
+
+    private static TResult Translate<T, TResult>(Sourced<T> source, Func<TResult> translate)
+    {
+        try
+        {
+            return translate();
+        }
+        catch (InvalidObjectException e)
+        {
+            throw new SimulationInputException($"{source.Origin}: {e.Message}");
+        }
+    }
+}
