@@ -1,1 +1,3 @@
-return 0;
+using PackingScheduler.Cli;
+
+return await Entry.RunAsync(args, Console.Out, Console.Error);

@@ -17,4 +17,10 @@ public interface IFilter
     string? PreFilter(PodInfo pod, ClusterState cluster);
 
     FilterResult Filter(PodInfo pod, NodeInfo node);
+
+    /// <summary>
+    /// After PreFilter: the only node names that can pass (upstream's PreFilterResult), or null for
+    /// all. Nodes outside it are not filtered; they count as "didn't satisfy plugin(s) [...]".
+    /// </summary>
+    IReadOnlySet<string>? PreFilterNodeNames => null;
 }

@@ -88,30 +88,55 @@ public sealed class SchedulingEngine
 
     public ScheduleResult Schedule(PodInfo pod, ClusterState cluster, bool explain = false)
     {
-        IReadOnlyList<NodeInfo> nodes = cluster.Nodes;
-        int n = nodes.Count;
+        IReadOnlyList<NodeInfo> allNodes = cluster.Nodes;
+        int n = allNodes.Count;
         if (n == 0) return new ScheduleResult(null, 0, NoNodesMessage, 0, 0);
 
+        IReadOnlySet<string>? allowed = null;
+        string? restrictedBy = null;
         for (int f = 0; f < _filters.Length; f++)
         {
             string? rejection = _filters[f].PreFilter(pod, cluster);
             if (rejection is not null)
                 return new ScheduleResult(null, 0, $"0/{n} nodes are available: {rejection}.", 0, 0,
-                    explain ? PreFilterExplanation(nodes, _filters[f].Plugin, rejection) : null);
+                    explain ? PreFilterExplanation(allNodes, _filters[f].Plugin, rejection) : null);
+            if (_filters[f].PreFilterNodeNames is { } names)
+            {
+                allowed = names;
+                restrictedBy = _filters[f].Plugin.ToString();
+            }
         }
 
-        NodeInfo[] feasible = ArrayPool<NodeInfo>.Shared.Rent(n);
-        FilterResult[] failures = ArrayPool<FilterResult>.Shared.Rent(n);
-        int[] failedBy = ArrayPool<int>.Shared.Rent(n);
+        // Upstream filters only the nodes a PreFilter result allows; the rest share one verdict.
+        IReadOnlyList<NodeInfo> nodes = allNodes;
+        NodeVerdict? absent = null;
+        if (allowed is not null)
+        {
+            var list = new List<NodeInfo>(allowed.Count);
+            foreach (NodeInfo node in allNodes)
+            {
+                if (allowed.Contains(node.Name)) list.Add(node);
+            }
+            nodes = list;
+            absent = new NodeVerdict(restrictedBy!, new[] { $"node(s) didn't satisfy plugin(s) [{restrictedBy}]" }, Unresolvable: true);
+        }
+        int c = nodes.Count;
+        if (c == 0)
+            return new ScheduleResult(null, 0, FailureMessage(n, nodes, absent, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>()), 0, 0,
+                explain ? Explain(allNodes, nodes, absent, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>(), default, null, null) : null);
+
+        NodeInfo[] feasible = ArrayPool<NodeInfo>.Shared.Rent(c);
+        FilterResult[] failures = ArrayPool<FilterResult>.Shared.Rent(c);
+        int[] failedBy = ArrayPool<int>.Shared.Rent(c);
         long[]? scoreBuffer = null;
         try
         {
-            int toFind = NumFeasibleNodesToFind(n);
+            int toFind = NumFeasibleNodesToFind(c);
             int feasibleCount = 0, processed = 0;
-            int start = _nextStartNodeIndex % n;
-            for (int k = 0; k < n && feasibleCount < toFind; k++)
+            int start = _nextStartNodeIndex % c;
+            for (int k = 0; k < c && feasibleCount < toFind; k++)
             {
-                int i = (start + k) % n;
+                int i = (start + k) % c;
                 NodeInfo node = nodes[i];
                 processed++;
                 failedBy[i] = -1;
@@ -127,14 +152,14 @@ public sealed class SchedulingEngine
                 }
                 if (failedBy[i] < 0) feasible[feasibleCount++] = node;
             }
-            _nextStartNodeIndex = (start + processed) % n;
+            _nextStartNodeIndex = (start + processed) % c;
 
             if (feasibleCount == 0)
             {
-                return new ScheduleResult(null, 0, FailureMessage(n, start, processed, failures, failedBy), processed, 0,
-                    explain ? Explain(nodes, start, processed, failures, failedBy, default, null, null) : null)
+                return new ScheduleResult(null, 0, FailureMessage(n, nodes, absent, start, processed, failures, failedBy), processed, 0,
+                    explain ? Explain(allNodes, nodes, absent, start, processed, failures, failedBy, default, null, null) : null)
                 {
-                    Verdicts = Verdicts(nodes, start, processed, failures, failedBy),
+                    Verdicts = Verdicts(allNodes, nodes, absent, start, processed, failures, failedBy),
                 };
             }
 
@@ -166,13 +191,13 @@ public sealed class SchedulingEngine
             }
             NodeInfo chosen = candidates[best];
             IReadOnlyList<NodeExplanation>? explanation = explain
-                ? Explain(nodes, start, processed, failures, failedBy, candidates, scoreBuffer, chosen)
+                ? Explain(allNodes, nodes, absent, start, processed, failures, failedBy, candidates, scoreBuffer, chosen)
                 : null;
             return new ScheduleResult(chosen, bestTotal, null, processed, feasibleCount, explanation);
         }
         finally
         {
-            Array.Clear(feasible, 0, n);
+            Array.Clear(feasible, 0, c);
             ArrayPool<NodeInfo>.Shared.Return(feasible);
             ArrayPool<FilterResult>.Shared.Return(failures, clearArray: true);
             ArrayPool<int>.Shared.Return(failedBy);
@@ -181,13 +206,15 @@ public sealed class SchedulingEngine
     }
 
     /// <summary>kube-scheduler's FitError text: "0/N nodes are available: " and the reason histogram, sorted.</summary>
-    private static string FailureMessage(int n, int start, int processed, FilterResult[] failures, int[] failedBy)
+    private static string FailureMessage(int n, IReadOnlyList<NodeInfo> candidates, NodeVerdict? absent,
+        int start, int processed, FilterResult[] failures, int[] failedBy)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (absent is not null && n > candidates.Count) counts[absent.Reasons[0]] = n - candidates.Count;
         var reasons = new List<string>(4);
         for (int k = 0; k < processed; k++)
         {
-            int i = (start + k) % n;
+            int i = (start + k) % candidates.Count;
             if (failedBy[i] < 0) continue;
             reasons.Clear();
             failures[i].AddReasonsTo(reasons);
@@ -202,13 +229,19 @@ public sealed class SchedulingEngine
         return sb.ToString();
     }
 
-    private Dictionary<string, NodeVerdict> Verdicts(IReadOnlyList<NodeInfo> nodes, int start, int processed, FilterResult[] failures, int[] failedBy)
+    private Dictionary<string, NodeVerdict> Verdicts(IReadOnlyList<NodeInfo> allNodes, IReadOnlyList<NodeInfo> candidates, NodeVerdict? absent,
+        int start, int processed, FilterResult[] failures, int[] failedBy)
     {
         var result = new Dictionary<string, NodeVerdict>(StringComparer.Ordinal);
+        if (absent is not null)
+        {
+            foreach (NodeInfo node in allNodes) result[node.Name] = absent;
+        }
         for (int k = 0; k < processed; k++)
         {
-            int i = (start + k) % nodes.Count;
-            if (failedBy[i] >= 0) result[nodes[i].Name] = Verdict(failures[i], failedBy[i]);
+            int i = (start + k) % candidates.Count;
+            if (failedBy[i] >= 0) result[candidates[i].Name] = Verdict(failures[i], failedBy[i]);
+            else result.Remove(candidates[i].Name);
         }
         return result;
     }
@@ -228,27 +261,28 @@ public sealed class SchedulingEngine
         return list;
     }
 
-    private List<NodeExplanation> Explain(IReadOnlyList<NodeInfo> nodes, int start, int processed, FilterResult[] failures,
-        int[] failedBy, ReadOnlySpan<NodeInfo> feasible, long[]? scores, NodeInfo? chosen)
+    private List<NodeExplanation> Explain(IReadOnlyList<NodeInfo> allNodes, IReadOnlyList<NodeInfo> candidates, NodeVerdict? absent,
+        int start, int processed, FilterResult[] failures, int[] failedBy, ReadOnlySpan<NodeInfo> feasible, long[]? scores, NodeInfo? chosen)
     {
-        int n = nodes.Count, rows = _scorers.Length, fc = feasible.Length;
-        var byNode = new Dictionary<NodeInfo, int>(fc);
-        for (int j = 0; j < fc; j++) byNode[feasible[j]] = j;
-        var evaluated = new HashSet<int>();
-        for (int k = 0; k < processed; k++) evaluated.Add((start + k) % n);
-        var list = new List<NodeExplanation>(n);
-        for (int i = 0; i < n; i++)
+        int rows = _scorers.Length, fc = feasible.Length;
+        var feasibleIndex = new Dictionary<NodeInfo, int>(fc);
+        for (int j = 0; j < fc; j++) feasibleIndex[feasible[j]] = j;
+        var rejected = new Dictionary<NodeInfo, NodeVerdict>();
+        var evaluated = new HashSet<NodeInfo>();
+        for (int k = 0; k < processed; k++)
         {
-            NodeInfo node = nodes[i];
-            if (!evaluated.Contains(i))
+            int i = (start + k) % candidates.Count;
+            evaluated.Add(candidates[i]);
+            if (failedBy[i] >= 0) rejected[candidates[i]] = Verdict(failures[i], failedBy[i]);
+        }
+        var list = new List<NodeExplanation>(allNodes.Count);
+        foreach (NodeInfo node in allNodes)
+        {
+            if (rejected.TryGetValue(node, out NodeVerdict? verdict))
             {
-                list.Add(new NodeExplanation(node.Name, null, null, null, false));
+                list.Add(new NodeExplanation(node.Name, verdict, null, null, false));
             }
-            else if (failedBy[i] >= 0)
-            {
-                list.Add(new NodeExplanation(node.Name, Verdict(failures[i], failedBy[i]), null, null, false));
-            }
-            else if (scores is not null && byNode.TryGetValue(node, out int j))
+            else if (scores is not null && feasibleIndex.TryGetValue(node, out int j))
             {
                 var components = new List<ScoreComponent>(rows);
                 long total = 0;
@@ -261,7 +295,24 @@ public sealed class SchedulingEngine
                 }
                 list.Add(new NodeExplanation(node.Name, null, components, total, ReferenceEquals(node, chosen)));
             }
+            else if (absent is not null && !evaluated.Contains(node) && !ContainsNode(candidates, node))
+            {
+                list.Add(new NodeExplanation(node.Name, absent, null, null, false));
+            }
+            else
+            {
+                list.Add(new NodeExplanation(node.Name, null, null, null, false));
+            }
         }
         return list;
+    }
+
+    private static bool ContainsNode(IReadOnlyList<NodeInfo> nodes, NodeInfo node)
+    {
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            if (ReferenceEquals(nodes[i], node)) return true;
+        }
+        return false;
     }
 }

@@ -9,6 +9,7 @@ namespace PackingScheduler.Core.Predicates;
 public sealed class NodeAffinity : IFilter
 {
     public const string Reason = "node(s) didn't match Pod's node affinity/selector";
+    public const string ConflictReason = "pod affinity terms conflict";
 
     private readonly Interner _interner;
 
@@ -16,7 +17,36 @@ public sealed class NodeAffinity : IFilter
 
     public FilterPlugin Plugin => FilterPlugin.NodeAffinity;
 
-    public string? PreFilter(PodInfo pod, ClusterState cluster) => null;
+    public IReadOnlySet<string>? PreFilterNodeNames { get; private set; }
+
+    /// <summary>
+    /// When every required term names nodes with matchFields metadata.name In, only those nodes
+    /// can fit (the terms' sets ORed, a term's requirements ANDed); upstream filters just them.
+    /// </summary>
+    public string? PreFilter(PodInfo pod, ClusterState cluster)
+    {
+        PreFilterNodeNames = null;
+        NodeSelectorTerm[]? terms = pod.RequiredNodeAffinity.Terms;
+        if (terms is null) return null;
+        HashSet<string>? names = null;
+        foreach (NodeSelectorTerm term in terms)
+        {
+            HashSet<string>? termNames = null;
+            foreach (FieldRequirement f in term.Fields)
+            {
+                if (f.NotIn) continue;
+                var one = new HashSet<string>(StringComparer.Ordinal) { _interner[f.Value] };
+                if (termNames is null) termNames = one;
+                else termNames.IntersectWith(one);
+            }
+            // A term without a node-name requirement lets every node through: the terms are ORed.
+            if (termNames is null) return null;
+            (names ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(termNames);
+        }
+        if (names is { Count: 0 }) return ConflictReason;
+        PreFilterNodeNames = names;
+        return null;
+    }
 
     public FilterResult Filter(PodInfo pod, NodeInfo node) =>
         pod.RequiredNodeAffinity.IsNone || pod.RequiredNodeAffinity.Matches(node, _interner)

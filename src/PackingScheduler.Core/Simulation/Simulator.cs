@@ -3,6 +3,7 @@ using PackingScheduler.Core.Cache;
 using PackingScheduler.Core.Engine;
 using PackingScheduler.Core.Model;
 using PackingScheduler.Core.Policy;
+using PackingScheduler.Core.Scenarios;
 using PackingScheduler.Core.Translation;
 
 namespace PackingScheduler.Core.Simulation;
@@ -19,27 +20,27 @@ public sealed record Placement(string Pod, string? Node, long? Score, string? Me
 /// </summary>
 public static class Simulator
 {
-    public static IReadOnlyList<Placement> Run(SimulationInput input, SchedulerProfile profile, string? explainPod = null)
+    public static IReadOnlyList<Placement> Run(Scenario input, SchedulerProfile profile, string? explainPod = null)
     {
         var interner = new Interner();
         var translator = new ObjectTranslator(interner);
         var cluster = new ClusterState(interner);
         var priorities = new PriorityResolver();
 
-        foreach (Sourced<V1PriorityClass> pc in input.PriorityClasses) priorities.AddOrUpdate(pc.Object);
-        foreach (Sourced<V1Namespace> ns in input.Namespaces) cluster.SetNamespace(ns.Object.Metadata.Name, ns.Object.Metadata.Labels);
-        foreach (Sourced<V1Pod> p in input.Pods)
+        foreach (ScenarioObject<V1PriorityClass> pc in input.PriorityClasses) priorities.AddOrUpdate(pc.Object);
+        foreach (ScenarioObject<V1Namespace> ns in input.Namespaces) cluster.SetNamespace(ns.Object.Metadata.Name, ns.Object.Metadata.Labels);
+        foreach (ScenarioObject<V1Pod> p in input.Pods)
         {
             // Namespaces that pods use exist, as they would in a cluster.
             string ns = p.Object.Metadata?.NamespaceProperty is { Length: > 0 } s ? s : "default";
             if (!cluster.HasNamespace(interner.Intern(ns))) cluster.SetNamespace(ns, null);
         }
-        foreach (Sourced<V1StorageClass> sc in input.StorageClasses)
+        foreach (ScenarioObject<V1StorageClass> sc in input.StorageClasses)
             cluster.SetStorageClass(new StorageClassInfo(sc.Object.Metadata.Name, sc.Object.VolumeBindingMode));
-        foreach (Sourced<V1PersistentVolume> pv in input.PersistentVolumes)
+        foreach (ScenarioObject<V1PersistentVolume> pv in input.PersistentVolumes)
             cluster.SetVolume(new VolumeInfo(pv.Object.Metadata.Name,
                 new Dictionary<string, string>(pv.Object.Metadata.Labels ?? new Dictionary<string, string>())));
-        foreach (Sourced<V1PersistentVolumeClaim> c in input.PersistentVolumeClaims)
+        foreach (ScenarioObject<V1PersistentVolumeClaim> c in input.PersistentVolumeClaims)
         {
             V1PersistentVolumeClaim claim = c.Object;
             string? className = claim.Spec?.StorageClassName;
@@ -47,15 +48,15 @@ public static class Simulator
                 className = a;
             cluster.SetClaim(new ClaimInfo(claim.Metadata.NamespaceProperty ?? "default", claim.Metadata.Name, claim.Spec?.VolumeName, className));
         }
-        foreach (Sourced<V1Node> node in input.Nodes)
-            cluster.AddOrUpdateNode(Translate(node, () => translator.TranslateNode(node.Object)));
+        foreach (ScenarioObject<V1Node> node in input.Nodes)
+            cluster.AddOrUpdateNode(Translate(input, node, () => translator.TranslateNode(node.Object)));
 
         var pending = new List<PodInfo>();
         long order = 0;
-        foreach (Sourced<V1Pod> p in input.Pods)
+        foreach (ScenarioObject<V1Pod> p in input.Pods)
         {
             long seq = order++;
-            PodInfo pod = Translate(p, () =>
+            PodInfo pod = Translate(input, p, () =>
             {
                 (int priority, bool never) = priorities.Resolve(p.Object);
                 return translator.TranslatePod(p.Object, priority, never, seq);
@@ -66,11 +67,11 @@ public static class Simulator
                 continue;
             }
             if (cluster.FindNode(pod.NodeName) is null)
-                throw new SimulationInputException($"{p.Origin}: spec.nodeName: no Node named \"{pod.NodeName}\"");
+                throw input.Error(p, "spec.nodeName", $"no Node named \"{pod.NodeName}\"");
             cluster.AddPod(pod);
         }
         if (explainPod is not null && !pending.Exists(p => p.Key == explainPod))
-            throw new SimulationInputException($"--explain: no pending pod \"{explainPod}\" (give it as namespace/name)");
+            throw new ScenarioException(input.SourceName, null, null, "--explain", $"no pending pod \"{explainPod}\" in the scenario (give it as namespace/name)");
 
         // Queue order: higher priority first; equal priority keeps file order (List.Sort is not stable).
         pending.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Order.CompareTo(b.Order));
@@ -95,7 +96,8 @@ public static class Simulator
         return results;
     }
 
-    private static TResult Translate<T, TResult>(Sourced<T> source, Func<TResult> translate)
+    private static TResult Translate<T, TResult>(Scenario scenario, ScenarioObject<T> source, Func<TResult> translate)
+        where T : k8s.IKubernetesObject<V1ObjectMeta>
     {
         try
         {
@@ -103,7 +105,7 @@ public static class Simulator
         }
         catch (InvalidObjectException e)
         {
-            throw new SimulationInputException($"{source.Origin}: {e.Message}");
+            throw scenario.Error(source, e.Field, e.Problem);
         }
     }
 }

@@ -8,9 +8,18 @@ namespace PackingScheduler.Cli;
 /// <summary>Prints simulation results: the JSON that scenarios/FORMAT.md specifies, or a table for people.</summary>
 public static class SimulationOutput
 {
-    public static void WriteJson(Stream stream, IReadOnlyList<Placement> placements)
+    public static void WriteJson(TextWriter output, IReadOnlyList<Placement> placements)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        {
+            WriteJson(w, placements);
+        }
+        output.WriteLine(Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length));
+    }
+
+    private static void WriteJson(Utf8JsonWriter w, IReadOnlyList<Placement> placements)
+    {
         w.WriteStartObject();
         w.WriteStartArray("placements");
         foreach (Placement p in placements)
@@ -31,8 +40,6 @@ public static class SimulationOutput
         }
         w.WriteEndArray();
         w.WriteEndObject();
-        w.Flush();
-        stream.WriteByte((byte)'\n');
     }
 
     private static void WriteExplanation(Utf8JsonWriter w, NodeExplanation e)

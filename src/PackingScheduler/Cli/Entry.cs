@@ -1,0 +1,49 @@
+namespace PackingScheduler.Cli;
+
+/// <summary>
+/// packing-scheduler's commands. Exit codes: 0 success, 1 the command ran and found a problem
+/// it reports, 2 bad usage or bad input (the message names what and where).
+/// </summary>
+public static class Entry
+{
+    public const int Ok = 0;
+    public const int BadInput = 2;
+
+    public const string Usage = """
+        packing-scheduler: a node-packing Kubernetes scheduler.
+
+        Commands:
+          simulate -f FILE [--config F | --policy-config-file F] [-o json|table] [--explain NS/NAME]
+                   Schedule the pending pods of a scenario (Kubernetes objects in YAML) with the
+                   same engine the scheduler runs, and print where each would go.
+          help     Show this text.
+
+        Configuration: --policy-config-file takes a legacy Policy (JSON), --config a
+        KubeSchedulerConfiguration (YAML). Without either, the built-in node-packing policy is used
+        (MostAllocated weight 1, InterPodAffinity weight 2).
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            await stdout.WriteLineAsync(Usage);
+            return args.Length == 0 ? BadInput : Ok;
+        }
+        string command = args[0];
+        string[] rest = args[1..];
+        try
+        {
+            return command switch
+            {
+                "simulate" => SimulateCommand.Run(rest, stdout),
+                _ => throw new UsageException($"unknown command \"{command}\"; known: simulate, help"),
+            };
+        }
+        catch (UsageException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return BadInput;
+        }
+    }
+}
