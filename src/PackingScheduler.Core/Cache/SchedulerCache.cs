@@ -64,6 +64,15 @@ public sealed class SchedulerCache
         }
     }
 
+    /// <summary>As <see cref="Assume"/>, from inside <see cref="Read{T}"/> (the lock is already held).</summary>
+    public void AssumeLocked(ClusterState state, PodInfo pod, string nodeName)
+    {
+        Debug.Assert(ReferenceEquals(state, _state) && Monitor.IsEntered(_lock));
+        pod.NodeName = nodeName;
+        _state.AddPod(pod);
+        _assumed[pod.Key] = new AssumedPod { Pod = pod };
+    }
+
     /// <summary>The binding call succeeded: start the clock on the watch confirming it.</summary>
     public void FinishBinding(string key, DateTime now)
     {
@@ -82,8 +91,10 @@ public sealed class SchedulerCache
     {
         lock (_lock)
         {
-            if (_assumed.Remove(key, out AssumedPod? a) && ReferenceEquals(_state.FindPod(key), a.Pod))
-                _state.RemovePod(key);
+            if (!_assumed.Remove(key, out AssumedPod? a)) return;
+            if (ReferenceEquals(_state.FindPod(key), a.Pod)) _state.RemovePod(key);
+            // The pod goes back to the queue: it must not stay pinned to the node it was assumed on.
+            a.Pod.NodeName = null;
         }
     }
 

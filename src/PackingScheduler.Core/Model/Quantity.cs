@@ -101,7 +101,7 @@ public static class Quantity
         milli = 0;
         if (!TryParse(text, out BigRational v, out error))
             return false;
-        return ToInt64Checked(text!, v.CeilingTimes(1000), out milli, out error);
+        return ToInt64Checked(text!, v.Numerator.Sign < 0, v.CeilingTimes(1000), out milli, out error);
     }
 
     /// <summary>Whole units (bytes, counts), rounded up, as Quantity.Value().</summary>
@@ -110,12 +110,13 @@ public static class Quantity
         value = 0;
         if (!TryParse(text, out BigRational v, out error))
             return false;
-        return ToInt64Checked(text!, v.CeilingTimes(1), out value, out error);
+        return ToInt64Checked(text!, v.Numerator.Sign < 0, v.CeilingTimes(1), out value, out error);
     }
 
-    private static bool ToInt64Checked(string text, BigInteger v, out long result, out string error)
+    // The sign is that of the exact value: "-100m" rounds up to 0 bytes but is still negative.
+    private static bool ToInt64Checked(string text, bool negative, BigInteger v, out long result, out string error)
     {
-        if (v < 0)
+        if (negative)
         {
             result = 0;
             error = $"quantity '{text}' is negative";

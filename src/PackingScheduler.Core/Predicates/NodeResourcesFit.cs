@@ -83,8 +83,9 @@ public sealed class NodeResourcesFit : IFilter
         return _scalarIgnored.GetOrAdd(resourceId, id =>
         {
             string name = _interner[id];
-            if (!name.Contains('/')) return false; // only extended resources may be ignored
+            // Only extended resources may be ignored: not hugepages (no slash), nor kubernetes.io/ names, which are native.
             int slash = name.IndexOf('/');
+            if (slash < 0 || name.Contains("kubernetes.io/", StringComparison.Ordinal)) return false;
             return _ignored.Contains(name) || _ignoredGroups.Contains(name[..slash]);
         });
     }

@@ -54,7 +54,9 @@ public sealed class VolumeZone : IFilter
             foreach (string key in TopologyLabels)
             {
                 if (!pv.Labels.TryGetValue(key, out string? value)) continue;
-                string[] zones = value.Split("__", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                string[] zones = value.Split("__", StringSplitOptions.TrimEntries);
+                // Upstream ignores a label it cannot parse as a zone list: one with an empty zone ("", "a__").
+                if (Array.IndexOf(zones, string.Empty) >= 0) continue;
                 int ga = _interner.Intern(key switch { BetaZone => Zone, BetaRegion => Region, _ => key });
                 _required.Add((_interner.Intern(key), ga, Array.ConvertAll(zones, _interner.Intern)));
             }

@@ -385,7 +385,13 @@ public sealed class ObjectTranslator
                 return new SelectorRequirement(_interner.Intern(key), parsed, Array.Empty<int>(), bound);
         }
         var ids = new int[count];
-        for (int i = 0; i < count; i++) ids[i] = _interner.Intern(values![i] ?? string.Empty);
+        for (int i = 0; i < count; i++)
+        {
+            string v = values![i] ?? string.Empty;
+            // The API server rejects selector values that are not valid label values.
+            if (!IsLabelValue(v)) throw new InvalidObjectException($"{path}.values[{i}]", $"\"{v}\" is not a valid label value (at most 63 characters: letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+            ids[i] = _interner.Intern(v);
+        }
         return new SelectorRequirement(_interner.Intern(key), parsed, ids);
     }
 
@@ -536,6 +542,18 @@ public sealed class ObjectTranslator
                 (claims ??= new List<string>()).Add(Required(pvc.ClaimName, $"spec.volumes[{i}].persistentVolumeClaim.claimName"));
         }
         return claims?.ToArray() ?? Array.Empty<string>();
+    }
+
+    /// <summary>A label value: empty, or up to 63 characters of [A-Za-z0-9._-] that start and end alphanumeric.</summary>
+    public static bool IsLabelValue(string v)
+    {
+        if (v.Length == 0) return true;
+        if (v.Length > 63 || !char.IsAsciiLetterOrDigit(v[0]) || !char.IsAsciiLetterOrDigit(v[^1])) return false;
+        foreach (char ch in v)
+        {
+            if (!char.IsAsciiLetterOrDigit(ch) && ch is not ('-' or '_' or '.')) return false;
+        }
+        return true;
     }
 
     private static string Required(string? value, string field) =>
