@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PackingScheduler.Core.Policy;
 
 /// <summary>Go's time.ParseDuration, which metav1.Duration fields ("15s", "1m30s", "1.5h") use.</summary>
-internal static class GoDuration
+public static class GoDuration
 {
     private static readonly (string Unit, double Ticks)[] Units =
     [

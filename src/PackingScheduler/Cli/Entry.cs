@@ -13,6 +13,8 @@ public static class Entry
         packing-scheduler: a node-packing Kubernetes scheduler.
 
         Commands:
+          run      Schedule pods with spec.schedulerName node-packing-scheduler on a cluster
+                   (in-cluster or --kubeconfig); `run --help` lists the flags.
           simulate -f FILE [--config F | --policy-config-file F] [-o json|table] [--explain NS/NAME]
                    Schedule the pending pods of a scenario (Kubernetes objects in YAML) with the
                    same engine the scheduler runs, and print where each would go.
@@ -22,6 +24,12 @@ public static class Entry
         KubeSchedulerConfiguration (YAML). Without either, the built-in node-packing policy is used
         (MostAllocated weight 1, InterPodAffinity weight 2).
         """;
+
+    private static async Task<int> Help(TextWriter stdout, string text)
+    {
+        await stdout.WriteLineAsync(text).ConfigureAwait(false);
+        return Ok;
+    }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -37,7 +45,9 @@ public static class Entry
             return command switch
             {
                 "simulate" => SimulateCommand.Run(rest, stdout),
-                _ => throw new UsageException($"unknown command \"{command}\"; known: simulate, help"),
+                "run" when rest is ["--help"] or ["-h"] => await Help(stdout, RunCommand.Usage),
+                "run" => await RunCommand.RunAsync(rest, stderr),
+                _ => throw new UsageException($"unknown command \"{command}\"; known: run, simulate, help"),
             };
         }
         catch (UsageException e)

@@ -31,7 +31,8 @@ public static class SchedulerHost
         logging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(ClientConfiguration(options)));
+        builder.Services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(ClientConfiguration(options),
+            new PackingScheduler.Kubernetes.RateLimitingHandler(options.KubeApiQps, options.KubeApiBurst)));
         builder.Services.AddSingleton<SchedulerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SchedulerService>());
 
