@@ -1,0 +1,10 @@
+namespace PackingScheduler.TestApiServer;
+
+internal enum FaultKind
+{
+    Status,
+    TooManyRequests,
+    Delay,
+    Hang,
+    Drop,
+}

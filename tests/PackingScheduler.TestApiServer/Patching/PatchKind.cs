@@ -1,0 +1,8 @@
+namespace PackingScheduler.TestApiServer;
+
+internal enum PatchKind
+{
+    Json,
+    Merge,
+    StrategicMerge,
+}
