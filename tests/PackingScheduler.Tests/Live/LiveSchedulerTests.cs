@@ -287,6 +287,38 @@ public sealed class LiveSchedulerTests
         Assert.All(pods, p => Assert.Equal(1, server.BindingCount(p.Metadata.NamespaceProperty, p.Metadata.Name)));
     }
 
+    [Fact]
+    public async Task A_leader_whose_lease_is_taken_stops_scheduling_at_once()
+    {
+        await using Server server = await Server.StartAsync();
+        server.Create(ClusterBuilder.Node("wn", 32));
+        await using LiveScheduler a = await LiveScheduler.StartAsync(server, o =>
+        {
+            o.LeaderElect = true;
+            o.LeaseDuration = TimeSpan.FromSeconds(3);
+            o.RenewDeadline = TimeSpan.FromSeconds(2);
+            o.RetryPeriod = TimeSpan.FromMilliseconds(250);
+            o.Identity = "replica-a";
+        });
+        await WaitUntilAsync(server, _ => a.Service.IsLeading, "replica-a leads");
+        server.Create(ClusterBuilder.Pod("before", 1));
+        await server.WaitForAsync<V1Pod>("before", "atlas", p => p.Spec.NodeName == "wn", Patience);
+
+        // Someone else holds the lease now (a split brain healed in the other's favour).
+        server.Update<V1Lease>(a.Options.LockName, a.Options.LockNamespace, lease =>
+        {
+            lease.Spec.HolderIdentity = "intruder";
+            lease.Spec.LeaseDurationSeconds = 3600;
+            lease.Spec.RenewTime = DateTime.UtcNow;
+        });
+        await WaitUntilAsync(server, _ => !a.Service.IsLeading, "replica-a notices it lost the lease");
+
+        server.Create(ClusterBuilder.Pod("after", 1));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Null(server.Get<V1Pod>("after", "atlas")!.Spec.NodeName);
+        Assert.Equal(0, server.BindingCount("atlas", "after"));
+    }
+
     private static async Task<Eventsv1Event> WaitForEventAsync(Server server, string ns, string pod, string reason)
     {
         DateTime deadline = DateTime.UtcNow + Patience;
