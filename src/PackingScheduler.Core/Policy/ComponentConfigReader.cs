@@ -56,16 +56,7 @@ public static class ComponentConfigReader
 
     public static ComponentConfig ReadConfigurationFile(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"{path}: cannot read the configuration file: {e.Message}", e);
-        }
-        return ReadConfiguration(text, path);
+        return ReadConfiguration(ConfigErrors.ReadFile(path, "configuration file"), path);
     }
 
     public static ComponentConfig ReadConfiguration(string yaml, string sourceName)

@@ -7,6 +7,19 @@ namespace PackingScheduler.Core.Policy;
 /// </summary>
 internal static class ConfigErrors
 {
+    /// <summary>Reads a configuration file; a file that cannot be read is a ConfigurationException naming it.</summary>
+    public static string ReadFile(string path, string what)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"{path}: cannot read the {what}: {e.Message}", e);
+        }
+    }
+
     public static ConfigurationException At(string source, string path, string message) =>
         new(path.Length == 0 ? $"{source}: {message}" : $"{source}: {path}: {message}");
 

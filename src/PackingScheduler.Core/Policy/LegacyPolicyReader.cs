@@ -103,16 +103,7 @@ public static class LegacyPolicyReader
 
     public static SchedulerProfile ReadFile(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"{path}: cannot read the policy file: {e.Message}", e);
-        }
-        return Read(text, path);
+        return Read(ConfigErrors.ReadFile(path, "policy file"), path);
     }
 
     public static SchedulerProfile Read(string json, string sourceName)

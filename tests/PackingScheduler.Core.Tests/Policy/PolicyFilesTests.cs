@@ -1,11 +1,12 @@
+using PackingScheduler.Core.Tests.Support;
 using PackingScheduler.Core.Policy;
 
 namespace PackingScheduler.Core.Tests.Policy;
 
 public sealed class PolicyFilesTests
 {
-    private static readonly string PolicyJson = RepositoryFiles.PathOf("policies/scheduler-policy.json");
-    private static readonly string PackingYaml = RepositoryFiles.PathOf("policies/node-packing.yaml");
+    private static readonly string PolicyJson = RepositoryPaths.PathOf("policies/scheduler-policy.json");
+    private static readonly string PackingYaml = RepositoryPaths.PathOf("policies/node-packing.yaml");
 
     [Fact]
     public void Legacy_policy_file_is_the_node_packing_profile()

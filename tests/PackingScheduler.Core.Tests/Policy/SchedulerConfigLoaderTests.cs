@@ -1,11 +1,12 @@
+using PackingScheduler.Core.Tests.Support;
 using PackingScheduler.Core.Policy;
 
 namespace PackingScheduler.Core.Tests.Policy;
 
 public sealed class SchedulerConfigLoaderTests
 {
-    private static readonly string PolicyJson = RepositoryFiles.PathOf("policies/scheduler-policy.json");
-    private static readonly string PackingYaml = RepositoryFiles.PathOf("policies/node-packing.yaml");
+    private static readonly string PolicyJson = RepositoryPaths.PathOf("policies/scheduler-policy.json");
+    private static readonly string PackingYaml = RepositoryPaths.PathOf("policies/node-packing.yaml");
 
     [Fact]
     public void Without_files_the_built_in_node_packing_profile_runs_under_the_given_name()

@@ -1,3 +1,4 @@
+using PackingScheduler.Core.Tests.Support;
 using PackingScheduler.Core.Scenarios;
 
 namespace PackingScheduler.Core.Tests.Scenarios;
