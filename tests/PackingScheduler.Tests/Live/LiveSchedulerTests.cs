@@ -10,6 +10,7 @@ namespace PackingScheduler.Tests.Live;
 
 /// <summary>The live scheduler end to end: the real host and KubernetesClient against the in-process test API server.</summary>
 [Trait("Category", "Live")]
+[Collection(LiveCollection.Name)]
 public sealed class LiveSchedulerTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
