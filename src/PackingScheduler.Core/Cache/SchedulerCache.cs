@@ -56,18 +56,23 @@ public sealed class SchedulerCache
     /// <summary>Counts <paramref name="pod"/> on <paramref name="nodeName"/> before it is bound, so the next cycle sees it.</summary>
     public void Assume(PodInfo pod, string nodeName)
     {
-        lock (_lock)
-        {
-            pod.NodeName = nodeName;
-            _state.AddPod(pod);
-            _assumed[pod.Key] = new AssumedPod { Pod = pod };
-        }
+        lock (_lock) AssumeCore(pod, nodeName);
     }
 
     /// <summary>As <see cref="Assume"/>, from inside <see cref="Read{T}"/> (the lock is already held).</summary>
     public void AssumeLocked(ClusterState state, PodInfo pod, string nodeName)
     {
         Debug.Assert(ReferenceEquals(state, _state) && Monitor.IsEntered(_lock));
+        AssumeCore(pod, nodeName);
+    }
+
+    private void AssumeCore(PodInfo pod, string nodeName)
+    {
+        // Upstream AssumePod: a pod the cache already holds (bound and seen by the watch, or
+        // assumed) cannot be assumed. Replacing it would drop the bound pod from its node when
+        // this assumption is forgotten.
+        if (_state.FindPod(pod.Key) is not null)
+            throw new InvalidOperationException($"pod {pod.Key} is in the cache, so can't be assumed");
         pod.NodeName = nodeName;
         _state.AddPod(pod);
         _assumed[pod.Key] = new AssumedPod { Pod = pod };

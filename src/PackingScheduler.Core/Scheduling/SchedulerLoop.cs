@@ -26,7 +26,8 @@ public sealed class SchedulerLoop
     private readonly Channel<BindRequest> _bindings;
     private long _inFlightBindings;
 
-    private sealed record BindRequest(QueuedPodInfo Pod, string NodeName);
+    // Started: the Stopwatch timestamp of the scheduling attempt, for the attempt duration.
+    private sealed record BindRequest(QueuedPodInfo Pod, string NodeName, long Started);
 
     public SchedulerLoop(SchedulingQueue queue, SchedulerCache cache, SchedulingEngine engine, IBinder binder,
         ISchedulingReporter reporter, ISchedulerMetrics? metrics = null, IClock? clock = null,
@@ -87,6 +88,13 @@ public sealed class SchedulerLoop
     {
         long cycle = _queue.SchedulingCycle;
         long started = Stopwatch.GetTimestamp();
+        // Upstream skipPodSchedule: an assumed pod can come back through an update event that
+        // arrived during its previous cycle; its binding is under way or done.
+        if (_cache.IsAssumed(queued.Key))
+        {
+            _queue.Done(queued.Key);
+            return;
+        }
         ScheduleResult result;
         try
         {
@@ -113,11 +121,10 @@ public sealed class SchedulerLoop
             _queue.AddUnschedulableIfNotPresent(queued, cycle, result.Message ?? string.Empty);
             return;
         }
-        _metrics.Attempt("scheduled", Stopwatch.GetElapsedTime(started));
         Interlocked.Increment(ref _inFlightBindings);
         try
         {
-            await _bindings.Writer.WriteAsync(new BindRequest(queued, result.Node.Name), cancellationToken).ConfigureAwait(false);
+            await _bindings.Writer.WriteAsync(new BindRequest(queued, result.Node.Name, started), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
@@ -161,6 +168,8 @@ public sealed class SchedulerLoop
         switch (outcome)
         {
             case BindOutcome.Bound:
+                // As upstream, an attempt counts as scheduled once bound; its duration includes the binding.
+                _metrics.Attempt("scheduled", Stopwatch.GetElapsedTime(req.Started));
                 _cache.FinishBinding(queued.Key, _clock.UtcNow);
                 _queue.Done(queued.Key);
                 _metrics.PodScheduled(queued.Attempts, _clock.UtcNow - queued.InitialAttemptTimestamp);
@@ -169,12 +178,15 @@ public sealed class SchedulerLoop
             case BindOutcome.AlreadyBound:
             case BindOutcome.Gone:
                 // Someone else bound it, or it was deleted: the watch brings the truth; nothing to retry.
+                _metrics.Attempt("error", Stopwatch.GetElapsedTime(req.Started));
                 _cache.Forget(queued.Key);
                 _queue.Done(queued.Key);
                 break;
             default:
+                _metrics.Attempt("error", Stopwatch.GetElapsedTime(req.Started));
                 _cache.Forget(queued.Key);
-                _reporter.FailedScheduling(queued.PodInfo, "SchedulerError", $"binding rejected: {error}");
+                // An aborted binding (the lease is lost) is not this replica's to report any more.
+                if (!abort.IsCancellationRequested) _reporter.FailedScheduling(queued.PodInfo, "SchedulerError", $"binding rejected: {error}");
                 _queue.AddBackoff(queued, error);
                 break;
         }

@@ -92,12 +92,14 @@ public static class RunCommand
         o.RenewDeadline = Duration(cl, "leader-elect-renew-deadline", o.RenewDeadline);
         o.RetryPeriod = Duration(cl, "leader-elect-retry-period", o.RetryPeriod);
         if (o.LeaderElect && !(o.LeaseDuration > o.RenewDeadline && o.RenewDeadline > o.RetryPeriod))
-            throw new UsageException("run: leader election needs lease duration > renew deadline > retry period");
+            throw new UsageException(
+                $"run: leader election needs --leader-elect-lease-duration ({o.LeaseDuration.TotalSeconds}s) > " +
+                $"--leader-elect-renew-deadline ({o.RenewDeadline.TotalSeconds}s) > --leader-elect-retry-period ({o.RetryPeriod.TotalSeconds}s)");
         o.LockNamespace = cl.Get("leader-elect-resource-namespace") ?? o.LockNamespace;
         o.LockName = cl.Get("leader-elect-resource-name") ?? o.LockName;
         if (cl.Get("kube-api-qps") is { } qps)
         {
-            if (!float.TryParse(qps, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float q) || q <= 0)
+            if (!float.TryParse(qps, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out float q) || !float.IsFinite(q) || q <= 0)
                 throw new UsageException($"run: flag --kube-api-qps: \"{qps}\" is not a positive number");
             o.KubeApiQps = q;
         }

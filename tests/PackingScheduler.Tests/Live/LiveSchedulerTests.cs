@@ -194,8 +194,12 @@ public sealed class LiveSchedulerTests
         Assert.Equal("ok", await http.GetStringAsync("/healthz"));
         Assert.Equal("ok", await http.GetStringAsync("/livez"));
         Assert.Equal("ok", await http.GetStringAsync("/readyz"));
+        // The attempt counts as scheduled once the binding call has returned, which may be just after the pod shows bound.
+        const string scheduled = "scheduler_schedule_attempts_total{result=\"scheduled\",profile=\"node-packing-scheduler\"} 1";
         string metrics = await http.GetStringAsync("/metrics");
-        Assert.Contains("scheduler_schedule_attempts_total{result=\"scheduled\",profile=\"node-packing-scheduler\"} 1", metrics);
+        for (DateTime until = DateTime.UtcNow + Patience; !metrics.Contains(scheduled) && DateTime.UtcNow < until; await Task.Delay(50))
+            metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains(scheduled, metrics);
         Assert.Contains("scheduler_scheduling_attempt_duration_seconds_bucket", metrics);
         Assert.Contains("scheduler_pod_scheduling_duration_seconds_bucket", metrics);
         Assert.Contains("scheduler_pending_pods{queue=\"active\"} 0", metrics);
