@@ -30,7 +30,7 @@ public static class SchedulerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(5));
-        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(ClientConfiguration(options),
             new PackingScheduler.Kubernetes.RateLimitingHandler(options.KubeApiQps, options.KubeApiBurst)));
         builder.Services.AddSingleton<SchedulerService>();

@@ -4,6 +4,7 @@ using k8s.LeaderElection.ResourceLock;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PackingScheduler.Core.Cache;
 using PackingScheduler.Core.Engine;
 using PackingScheduler.Core.Model;
@@ -29,8 +30,9 @@ public sealed partial class SchedulerService : BackgroundService
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _leading;
 
-    public SchedulerService(SchedulerOptions options, IKubernetes client, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    public SchedulerService(IOptions<SchedulerOptions> optionsAccessor, IKubernetes client, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
     {
+        SchedulerOptions options = optionsAccessor.Value;
         _options = options;
         _client = client;
         _lifetime = lifetime;
