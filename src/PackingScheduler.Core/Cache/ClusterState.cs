@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using PackingScheduler.Core.Model;
 
 namespace PackingScheduler.Core.Cache;
@@ -13,7 +14,8 @@ public sealed record VolumeInfo(string Name, IReadOnlyDictionary<string, string>
 public sealed record StorageClassInfo(string Name, string? VolumeBindingMode);
 
 /// <summary>
-/// The cluster as the engine sees it: nodes in a stable order with the pods bound or assumed on
+/// The cluster as the engine sees it: nodes sorted by name (so that the engine's tie-break, the
+/// smallest name, is the smallest index) with the pods bound or assumed on
 /// them, namespaces with their labels, and the volume objects VolumeZone reads. One writer at a
 /// time (the scheduling loop or the cache's event handler, under the cache's lock).
 /// </summary>
@@ -38,7 +40,17 @@ public sealed class ClusterState
     public int MetadataNameLabel { get; }
 
     public IReadOnlyList<NodeInfo> Nodes => _nodes;
+
+    /// <summary>The nodes, sorted by name (ordinal), for the engine's loops; valid until the next node change.</summary>
+    public ReadOnlySpan<NodeInfo> NodeSpan => CollectionsMarshal.AsSpan(_nodes);
+
     public int PodCount => _pods.Count;
+
+    /// <summary>Pods (on any node) with pod affinity or anti-affinity terms: when 0, affinity scans can be skipped.</summary>
+    public int PodsWithAffinityCount { get; private set; }
+
+    /// <summary>Pods (on any node) with required pod anti-affinity terms.</summary>
+    public int PodsWithRequiredAntiAffinityCount { get; private set; }
     public IReadOnlyCollection<PodInfo> Pods => _pods.Values;
 
     /// <summary>Bumped on every change of nodes or pods.</summary>
@@ -57,8 +69,11 @@ public sealed class ClusterState
             _nodes[i].CopySpecFrom(node);
             return _nodes[i];
         }
-        _nodeIndex.Add(node.Name, _nodes.Count);
-        _nodes.Add(node);
+        int at = _nodes.BinarySearch(node, NodeNameOrder.Instance);
+        Debug.Assert(at < 0);
+        at = ~at;
+        _nodes.Insert(at, node);
+        for (int j = at; j < _nodes.Count; j++) _nodeIndex[_nodes[j].Name] = j;
         // Pods that arrived before their node are attached now.
         foreach (PodInfo p in _pods.Values)
         {
@@ -84,6 +99,8 @@ public sealed class ClusterState
         RemovePod(pod.Key);
         Generation++;
         _pods.Add(pod.Key, pod);
+        if (pod.HasPodAffinity) PodsWithAffinityCount++;
+        if (pod.HasRequiredAntiAffinity) PodsWithRequiredAntiAffinityCount++;
         FindNode(pod.NodeName!)?.AddPod(pod);
     }
 
@@ -91,6 +108,8 @@ public sealed class ClusterState
     {
         if (!_pods.Remove(key, out PodInfo? pod)) return null;
         Generation++;
+        if (pod.HasPodAffinity) PodsWithAffinityCount--;
+        if (pod.HasRequiredAntiAffinity) PodsWithRequiredAntiAffinityCount--;
         if (pod.NodeName is not null) FindNode(pod.NodeName)?.RemovePod(pod);
         return pod;
     }
@@ -123,4 +142,12 @@ public sealed class ClusterState
     public void SetStorageClass(StorageClassInfo sc) => _storageClasses[sc.Name] = sc;
     public void RemoveStorageClass(string name) => _storageClasses.Remove(name);
     public StorageClassInfo? FindStorageClass(string name) => _storageClasses.TryGetValue(name, out StorageClassInfo? s) ? s : null;
+}
+
+/// <summary>Ordinal order of node names.</summary>
+internal sealed class NodeNameOrder : IComparer<NodeInfo>
+{
+    public static readonly NodeNameOrder Instance = new();
+
+    public int Compare(NodeInfo? x, NodeInfo? y) => string.CompareOrdinal(x?.Name, y?.Name);
 }

@@ -109,10 +109,11 @@ public sealed class SchedulingEngine
 
         // Upstream filters only the nodes a PreFilter result allows; the rest share one verdict.
         IReadOnlyList<NodeInfo> nodes = allNodes;
+        List<NodeInfo>? restricted = null;
         NodeVerdict? absent = null;
         if (allowed is not null)
         {
-            var list = new List<NodeInfo>(allowed.Count);
+            var list = restricted = new List<NodeInfo>(allowed.Count);
             foreach (NodeInfo node in allNodes)
             {
                 if (allowed.Contains(node.Name)) list.Add(node);
@@ -128,16 +129,17 @@ public sealed class SchedulingEngine
         NodeInfo[] feasible = ArrayPool<NodeInfo>.Shared.Rent(c);
         FilterResult[] failures = ArrayPool<FilterResult>.Shared.Rent(c);
         int[] failedBy = ArrayPool<int>.Shared.Rent(c);
+        int[] feasibleIndex = ArrayPool<int>.Shared.Rent(c);
         long[]? scoreBuffer = null;
         try
         {
+            ReadOnlySpan<NodeInfo> span = restricted is null ? cluster.NodeSpan : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(restricted);
             int toFind = NumFeasibleNodesToFind(c);
             int feasibleCount = 0, processed = 0;
             int start = _nextStartNodeIndex % c;
-            for (int k = 0; k < c && feasibleCount < toFind; k++)
+            for (int k = 0, i = start; k < c && feasibleCount < toFind; k++, i = i + 1 == c ? 0 : i + 1)
             {
-                int i = (start + k) % c;
-                NodeInfo node = nodes[i];
+                NodeInfo node = span[i];
                 processed++;
                 failedBy[i] = -1;
                 for (int f = 0; f < _filters.Length; f++)
@@ -150,7 +152,11 @@ public sealed class SchedulingEngine
                         break;
                     }
                 }
-                if (failedBy[i] < 0) feasible[feasibleCount++] = node;
+                if (failedBy[i] < 0)
+                {
+                    feasibleIndex[feasibleCount] = i;
+                    feasible[feasibleCount++] = node;
+                }
             }
             _nextStartNodeIndex = (start + processed) % c;
 
@@ -183,7 +189,8 @@ public sealed class SchedulingEngine
             {
                 long total = 0;
                 for (int s = 0; s < rows; s++) total += scoreBuffer[s * feasibleCount + j] * _weights[s];
-                if (total > bestTotal || (total == bestTotal && string.CompareOrdinal(candidates[j].Name, candidates[best].Name) < 0))
+                // Nodes are sorted by name, so on a tie the smaller index is the smaller name.
+                if (total > bestTotal || (total == bestTotal && feasibleIndex[j] < feasibleIndex[best]))
                 {
                     best = j;
                     bestTotal = total;
@@ -201,6 +208,7 @@ public sealed class SchedulingEngine
             ArrayPool<NodeInfo>.Shared.Return(feasible);
             ArrayPool<FilterResult>.Shared.Return(failures, clearArray: true);
             ArrayPool<int>.Shared.Return(failedBy);
+            ArrayPool<int>.Shared.Return(feasibleIndex);
             if (scoreBuffer is not null) ArrayPool<long>.Shared.Return(scoreBuffer);
         }
     }

@@ -39,6 +39,8 @@ public sealed class InterPodAffinity : IFilter
 
         LabelSet podNamespaceLabels = cluster.NamespaceLabels(pod.Namespace);
         bool incoming = _requiredAffinity.Length > 0 || _requiredAntiAffinity.Length > 0;
+        // Nothing to count anywhere: the common case of pilots without affinity.
+        if (!incoming && cluster.PodsWithRequiredAntiAffinityCount == 0) return null;
         IReadOnlyList<NodeInfo> nodes = cluster.Nodes;
         for (int n = 0; n < nodes.Count; n++)
         {

@@ -38,7 +38,8 @@ public sealed class InterPodAffinityScore : IScorer
         _topologyKeys.Clear();
         bool hasConstraints = pod.PreferredAffinityTerms.Length > 0 || pod.PreferredAntiAffinityTerms.Length > 0;
         _skip = _ignorePreferredTermsOfExistingPods && !hasConstraints;
-        if (_skip) return;
+        // No preferred terms of its own and no pod anywhere with terms: every domain scores 0.
+        if (_skip || (!hasConstraints && cluster.PodsWithAffinityCount == 0)) return;
         _preferredAffinity = IncomingTerm.Resolve(pod.PreferredAffinityTerms, cluster);
         _preferredAntiAffinity = IncomingTerm.Resolve(pod.PreferredAntiAffinityTerms, cluster);
         LabelSet podNamespaceLabels = cluster.NamespaceLabels(pod.Namespace);

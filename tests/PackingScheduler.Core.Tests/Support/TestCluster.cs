@@ -23,9 +23,11 @@ public sealed class TestCluster
     public ObjectTranslator Translator { get; }
     public ClusterState State { get; }
 
+    private readonly List<NodeInfo> _given = new();
+
     public TestCluster Nodes(params NodeBuilder[] nodes)
     {
-        foreach (NodeBuilder n in nodes) State.AddOrUpdateNode(Translator.TranslateNode(n.Build()));
+        foreach (NodeBuilder n in nodes) _given.Add(State.AddOrUpdateNode(Translator.TranslateNode(n.Build())));
         return this;
     }
 
@@ -74,7 +76,8 @@ public sealed class TestCluster
     public long[] Score(IScorer scorer, PodBuilder pod, bool normalize = true)
     {
         PodInfo p = Pod(pod);
-        NodeInfo[] nodes = State.Nodes.ToArray();
+        // In the order the test gave the nodes (the cluster keeps them sorted by name).
+        NodeInfo[] nodes = _given.Where(n => State.FindNode(n.Name) is not null).ToArray();
         scorer.PreScore(p, State, nodes);
         long[] scores = nodes.Select(n => scorer.Score(p, n)).ToArray();
         if (normalize) scorer.Normalize(scores);
