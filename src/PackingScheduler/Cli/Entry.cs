@@ -18,6 +18,9 @@ public static class Entry
           simulate -f FILE [--config F | --policy-config-file F] [-o json|table] [--explain NS/NAME]
                    Schedule the pending pods of a scenario (Kubernetes objects in YAML) with the
                    same engine the scheduler runs, and print where each would go.
+          cluster-dump [--kubeconfig F] [-o FILE] [--scheduler-name N]
+                   Write a live cluster's nodes, pods and volumes as a scenario file for simulate
+                   (`cluster-dump --help` for more).
           help     Show this text.
 
         Configuration: --policy-config-file takes a legacy Policy (JSON), --config a
@@ -47,7 +50,9 @@ public static class Entry
                 "simulate" => SimulateCommand.Run(rest, stdout),
                 "run" when rest is ["--help"] or ["-h"] => await Help(stdout, RunCommand.Usage),
                 "run" => await RunCommand.RunAsync(rest, stderr),
-                _ => throw new UsageException($"unknown command \"{command}\"; known: run, simulate, help"),
+                "cluster-dump" when rest is ["--help"] or ["-h"] => await Help(stdout, ClusterDumpCommand.Usage),
+                "cluster-dump" => await ClusterDumpCommand.RunAsync(rest, stdout, stderr),
+                _ => throw new UsageException($"unknown command \"{command}\"; known: run, simulate, cluster-dump, help"),
             };
         }
         catch (UsageException e)
