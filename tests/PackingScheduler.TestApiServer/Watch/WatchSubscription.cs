@@ -69,6 +69,14 @@ internal sealed class WatchSubscription : IDisposable
         try
         {
             _abortConnection();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or NullReferenceException or InvalidOperationException)
+        {
+            // The request already finished and Kestrel recycled its context: nothing left to abort.
+        }
+
+        try
+        {
             _cut.Cancel();
         }
         catch (ObjectDisposedException)
