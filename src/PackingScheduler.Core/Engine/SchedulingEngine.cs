@@ -56,6 +56,8 @@ public sealed class SchedulingEngine
         {
             scorers.Add(s.Plugin switch
             {
+                ScorePlugin.NodeResourcesFit when profile.ScoringStrategy.Type == ScoringStrategyType.SlotBestFit =>
+                    new SlotBestFitScore(profile.ScoringStrategy, interner),
                 ScorePlugin.NodeResourcesFit => new NodeResourcesFitScore(profile.ScoringStrategy, interner),
                 ScorePlugin.InterPodAffinity => new InterPodAffinityScore(interner, profile.HardPodAffinityWeight, profile.IgnorePreferredTermsOfExistingPods),
                 ScorePlugin.NodeAffinity => new NodeAffinityScore(interner),

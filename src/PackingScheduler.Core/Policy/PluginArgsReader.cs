@@ -10,7 +10,8 @@ internal static partial class PluginArgsReader
 {
     private const string ApiVersion = "kubescheduler.config.k8s.io/v1";
 
-    private static readonly string[] StrategyTypes = ["LeastAllocated", "MostAllocated", "RequestedToCapacityRatio"];
+    // SlotBestFit is this scheduler's own (see ScoringStrategyType); the others are upstream's.
+    private static readonly string[] StrategyTypes = ["LeastAllocated", "MostAllocated", "RequestedToCapacityRatio", "SlotBestFit"];
 
     /// <summary>Plugins with an args type upstream whose plugin this scheduler does not implement.</summary>
     private static readonly HashSet<string> ArgsOfUnimplemented = new(StringComparer.Ordinal)

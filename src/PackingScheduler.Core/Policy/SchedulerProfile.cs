@@ -28,6 +28,13 @@ public enum ScoringStrategyType
     LeastAllocated,
     MostAllocated,
     RequestedToCapacityRatio,
+
+    /// <summary>
+    /// Not upstream: packs by whole 8-core slots (SlotBestFitScore). A pod goes where it breaks no
+    /// free 8-core slot, then where it leaves the smallest fragment of less than 8 cores, then to
+    /// the most allocated node; so 1-core pilots fill the gaps that 8-core pilots cannot use.
+    /// </summary>
+    SlotBestFit,
 }
 
 /// <summary>A resource and its weight in the NodeResourcesFit score.</summary>

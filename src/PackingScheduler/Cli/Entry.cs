@@ -21,6 +21,9 @@ public static class Entry
           cluster-dump [--kubeconfig F] [-o FILE] [--scheduler-name N]
                    Write a live cluster's nodes, pods and volumes as a scenario file for simulate
                    (`cluster-dump --help` for more).
+          replay   -f TRACE [--strategies a,b,c] [-o json|table] [--svg FILE]
+                   Replay grid jobs arriving and finishing (virtual time) under each scoring
+                   strategy and compare how well 8-core pilots fit; `replay --help` for more.
           help     Show this text.
 
         Configuration: --policy-config-file takes a legacy Policy (JSON), --config a
@@ -48,11 +51,13 @@ public static class Entry
             return command switch
             {
                 "simulate" => SimulateCommand.Run(rest, stdout),
+                "replay" when rest is ["--help"] or ["-h"] => await Help(stdout, ReplayCommand.Usage),
+                "replay" => ReplayCommand.Run(rest, stdout),
                 "run" when rest is ["--help"] or ["-h"] => await Help(stdout, RunCommand.Usage),
                 "run" => await RunCommand.RunAsync(rest, stderr),
                 "cluster-dump" when rest is ["--help"] or ["-h"] => await Help(stdout, ClusterDumpCommand.Usage),
                 "cluster-dump" => await ClusterDumpCommand.RunAsync(rest, stdout, stderr),
-                _ => throw new UsageException($"unknown command \"{command}\"; known: run, simulate, cluster-dump, help"),
+                _ => throw new UsageException($"unknown command \"{command}\"; known: run, simulate, replay, cluster-dump, help"),
             };
         }
         catch (UsageException e)
