@@ -14,12 +14,20 @@ public static class Quantity
     // Bounds the exponent so that a hostile "1e999999999" cannot make us build a huge number.
     private const int MaxExponent = 64;
 
+    // Bounds the length too: the digits are accumulated one by one (quadratic), and 200000 of them took seconds.
+    private const int MaxLength = 1000;
+
     public static bool TryParse(string? text, out BigRational value, out string error)
     {
         value = default;
         if (string.IsNullOrEmpty(text))
         {
             error = "quantity is empty";
+            return false;
+        }
+        if (text.Length > MaxLength)
+        {
+            error = $"quantity '{text[..20]}...' is too long ({text.Length} characters; a quantity has at most {MaxLength})";
             return false;
         }
         ReadOnlySpan<char> s = text.AsSpan();

@@ -133,6 +133,11 @@ public static class ComponentConfigReader
                 : e.Message;
             throw new ConfigurationException($"{sourceName}:{e.Start.Line}:{e.Start.Column}: malformed YAML: {reason}", e);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // YamlDotNet throws other exceptions too on some malformed input (its scanner, InvalidOperationException).
+            throw new ConfigurationException($"{sourceName}: malformed YAML: {e.Message}", e);
+        }
         if (stream.Documents.Count == 0)
             throw new ConfigurationException($"{sourceName}: the file is empty; expected a {Kind}");
         if (stream.Documents.Count > 1)

@@ -154,6 +154,9 @@ public static class LegacyPolicyReader
                 throw priority.Error(priority.ChildPath("name"), why);
             }
             scoreSources[chosen.Plugin] = (chosen.Name, path);
+            // Upstream's framework: the weighted scores of one node must add up without overflowing a long.
+            if (chosen.Weight > (long.MaxValue - scores.Sum(w => w.Weight * 100)) / 100)
+                throw priority.Error(priority.ChildPath("weight"), $"the priorities' weights add up to more than {MaxWeight}: the total score could overflow");
             scores.Add(new WeightedScore(chosen.Plugin, chosen.Weight));
             strategy ??= chosen.Strategy;
         }

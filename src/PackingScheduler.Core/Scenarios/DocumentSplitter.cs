@@ -42,8 +42,10 @@ internal sealed class DocumentSplitter(string text, string sourceName)
             }
             return null;
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // YamlDotNet's parser throws YamlException, and on some malformed input other exceptions
+            // (InvalidOperationException from its scanner): all mean the text is not valid YAML.
             // A syntax error belongs to the document being read, which would have been the next one.
             throw new DocumentContext(sourceName, count + 1).FromYamlFailure(e, "invalid YAML: ", 0);
         }

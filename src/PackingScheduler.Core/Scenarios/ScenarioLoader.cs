@@ -89,8 +89,9 @@ public static class ScenarioLoader
             stream.Load(new MergingParser(new EventReplayParser(document.Events)));
             return stream.Documents[0].RootNode;
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Not only YamlException: the MergingParser throws KeyNotFoundException for `<<: *undefined`.
             throw context.FromYamlFailure(e, "invalid YAML: ", 0, document.Line);
         }
     }

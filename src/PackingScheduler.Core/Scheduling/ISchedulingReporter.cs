@@ -13,4 +13,9 @@ public interface ISchedulingReporter
 
     /// <summary><paramref name="reason"/> is "Unschedulable" (no node fits) or "SchedulerError" (an error while scheduling or binding).</summary>
     void FailedScheduling(PodInfo pod, string reason, string message);
+
+    /// <summary>The pod is gone (deleted, or bound by someone else): drop whatever is kept about it.</summary>
+    void Forget(string podKey)
+    {
+    }
 }

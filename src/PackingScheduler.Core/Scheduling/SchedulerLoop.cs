@@ -153,6 +153,15 @@ public sealed class SchedulerLoop
     private async Task BindOneAsync(BindRequest req, CancellationToken abort)
     {
         QueuedPodInfo queued = req.Pod;
+        if (!_cache.Read(state => state.FindNode(req.NodeName) is not null))
+        {
+            // The node was deleted while the binding waited here: the API server would still accept
+            // it and leave the pod on a node that does not exist. Decide again instead.
+            _metrics.Attempt("error", Stopwatch.GetElapsedTime(req.Started));
+            _cache.Forget(queued.Key);
+            _queue.AddBackoff(queued, $"node {req.NodeName} was deleted before the binding was sent");
+            return;
+        }
         long started = Stopwatch.GetTimestamp();
         BindOutcome outcome;
         string? error;
@@ -181,6 +190,8 @@ public sealed class SchedulerLoop
                 _metrics.Attempt("error", Stopwatch.GetElapsedTime(req.Started));
                 _cache.Forget(queued.Key);
                 _queue.Done(queued.Key);
+                // What the assumption held is free again, as after a pod deletion: pods it kept out may fit now.
+                _queue.MoveAllToActiveOrBackoff("AssignedPodDelete");
                 break;
             default:
                 _metrics.Attempt("error", Stopwatch.GetElapsedTime(req.Started));

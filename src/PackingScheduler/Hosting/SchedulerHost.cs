@@ -21,6 +21,8 @@ public static class SchedulerHost
 
     public static WebApplication Build(SchedulerOptions options, Action<ILoggingBuilder>? logging = null)
     {
+        // Program.cs installs it first thing; a host built elsewhere gets it if it is not too late.
+        PackingScheduler.Kubernetes.TolerantQuantityJson.Install();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>() });
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Parse(options.BindAddress), options.Port));
         builder.Logging.ClearProviders();

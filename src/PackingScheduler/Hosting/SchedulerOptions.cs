@@ -36,6 +36,9 @@ public sealed class SchedulerOptions
     public TimeSpan PodMaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
     public int BindConcurrency { get; set; } = 16;
 
+    /// <summary>How long one binding call may take before it counts as failed (forgotten and retried with backoff).</summary>
+    public TimeSpan BindTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long shutdown waits for bindings already decided.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -128,7 +128,7 @@ public sealed partial class SchedulerService : BackgroundService
 
     private async Task RunSchedulingAsync(CancellationToken stopScheduling, CancellationToken abortBindings = default)
     {
-        IBinder binder = new ApiBinder(_client);
+        IBinder binder = new ApiBinder(_client, _options.BindTimeout);
         var engine = new SchedulingEngine(_options.Profile, Cache.Interner);
         Loop = new SchedulerLoop(Queue, Cache, engine, binder, Reporter, Metrics, SystemClock.Instance, _options.BindConcurrency);
         // Bindings already decided get the drain timeout after the stop, unless aborted first.

@@ -121,9 +121,9 @@ public sealed partial class ClusterEventHandler
         {
             info = _translator.TranslateNode(node);
         }
-        catch (InvalidObjectException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogInvalidNode(node.Metadata.Name, e.Message);
+            LogInvalidNode(node.Metadata.Name, Problem(node, e));
             _cache.Write(s => s.RemoveNode(node.Metadata.Name));
             return false;
         }
@@ -212,6 +212,8 @@ public sealed partial class ClusterEventHandler
             _invalid.Remove(key);
         }
         if (was) _queue.Delete(key);
+        // Its failure record (kept to count repeated FailedScheduling events) would otherwise stay forever.
+        _reporter.Forget(key);
     }
 
     private PodInfo? Translate(V1Pod pod, bool reportIfOurs)
@@ -223,26 +225,37 @@ public sealed partial class ClusterEventHandler
             lock (_lock) (priority, never) = _priorities.Resolve(pod);
             return _translator.TranslatePod(pod, priority, never, Interlocked.Increment(ref _arrivals));
         }
-        catch (InvalidObjectException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever the translator throws is the pod's problem: escaping to the informer, it would
+            // make the informer retry this one event forever and see no other pod.
             string key = KeyOf(pod);
-            LogInvalidPod(key, e.Message);
+            string problem = Problem(pod, e);
+            LogInvalidPod(key, problem);
             if (!reportIfOurs) return null;
             bool first;
             lock (_lock)
             {
-                first = !_invalid.TryGetValue(key, out string? before) || before != e.Message;
-                _invalid[key] = e.Message;
+                first = !_invalid.TryGetValue(key, out string? before) || before != problem;
+                _invalid[key] = problem;
             }
             // Reported once per distinct problem; the pod stays known and is retried when it changes.
             if (first)
             {
                 var stub = new PodInfo { Name = pod.Metadata.Name, NamespaceName = pod.Metadata.NamespaceProperty ?? "default", Namespace = 0, Uid = pod.Metadata.Uid };
-                _reporter.FailedScheduling(stub, "Unschedulable", $"pod spec cannot be scheduled: {e.Message}");
+                _reporter.FailedScheduling(stub, "Unschedulable", $"pod spec cannot be scheduled: {problem}");
             }
             return null;
         }
     }
+
+    /// <summary>The translator's message; for anything unexpected, the null list entry that caused it if there is one.</summary>
+    private static string Problem(object obj, Exception e) => e switch
+    {
+        InvalidObjectException => e.Message,
+        _ when NullEntries.Find(obj) is { } at => $"{at}: null where an object is required",
+        _ => $"cannot be read: {e.GetType().Name}: {e.Message}",
+    };
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "pod {Pod} cannot be scheduled as it is: {Problem}")]
     private partial void LogInvalidPod(string pod, string problem);

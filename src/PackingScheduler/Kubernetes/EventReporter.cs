@@ -52,6 +52,12 @@ public sealed partial class EventReporter : ISchedulingReporter
     private long _conditionsWritten;
 
     public long EventsWritten => Interlocked.Read(ref _eventsWritten);
+
+    /// <summary>Pods with a failure record (failed and neither scheduled nor gone since).</summary>
+    public int TrackedPods
+    {
+        get { lock (_lock) return _failures.Count; }
+    }
     public long ConditionsWritten => Interlocked.Read(ref _conditionsWritten);
 
     public void Scheduled(PodInfo pod, string nodeName)
