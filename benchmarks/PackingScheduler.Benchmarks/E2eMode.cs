@@ -43,19 +43,9 @@ public static class E2eMode
         foreach (V1Node n in cluster.Nodes) server.Create(n);
         foreach (V1Pod p in cluster.RunningPods()) server.Create(p);
 
-        var options = new SchedulerOptions
-        {
-            Master = server.BaseUrl,
-            Port = 0,
-            BindAddress = "127.0.0.1",
-            LeaderElect = false,
-            Verbosity = 0,
-            KubeApiQps = 1_000_000,
-            KubeApiBurst = 1_000_000,
-            Profile = WorkloadProfiles.AllPlugins() with { SchedulerName = SyntheticCluster.SchedulerName },
-            SchedulerName = SyntheticCluster.SchedulerName,
-            DrainTimeout = TimeSpan.FromSeconds(5),
-        };
+        SchedulerOptions options = SchedulerOptions.ForLocalApiServer(server.BaseUrl);
+        options.Profile = WorkloadProfiles.AllPlugins() with { SchedulerName = SyntheticCluster.SchedulerName };
+        options.SchedulerName = SyntheticCluster.SchedulerName;
         WebApplication app = SchedulerHost.Build(options);
         await app.StartAsync();
         SchedulerService service = app.Services.GetRequiredService<SchedulerService>();

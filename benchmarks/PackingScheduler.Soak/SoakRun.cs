@@ -98,17 +98,7 @@ public static class SoakRun
         using var monitor = new SoakMonitor(server, bound.Enqueue);
         for (int i = 0; i < o.Nodes; i++) server.Create(Node($"wn-{i:D4}", o.CoresPerNode));
 
-        var options = new SchedulerOptions
-        {
-            Master = server.BaseUrl,
-            Port = 0,
-            BindAddress = "127.0.0.1",
-            LeaderElect = false,
-            Verbosity = 0,
-            KubeApiQps = 100_000,
-            KubeApiBurst = 100_000,
-            DrainTimeout = TimeSpan.FromSeconds(5),
-        };
+        SchedulerOptions options = SchedulerOptions.ForLocalApiServer(server.BaseUrl);
         WebApplication app = SchedulerHost.Build(options);
         await app.StartAsync(cancellationToken);
         try

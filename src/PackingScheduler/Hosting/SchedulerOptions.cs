@@ -41,4 +41,21 @@ public sealed class SchedulerOptions
 
     /// <summary>How long shutdown waits for bindings already decided.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// For a scheduler pointed at a local API server (tests, benchmarks, soak): an ephemeral
+    /// loopback port, no leader election, quiet logs, and client throttling effectively off so
+    /// that the API server, not the client, sets the pace.
+    /// </summary>
+    public static SchedulerOptions ForLocalApiServer(string master) => new()
+    {
+        Master = master,
+        Port = 0,
+        BindAddress = "127.0.0.1",
+        LeaderElect = false,
+        Verbosity = 0,
+        KubeApiQps = 1_000_000,
+        KubeApiBurst = 1_000_000,
+        DrainTimeout = TimeSpan.FromSeconds(5),
+    };
 }

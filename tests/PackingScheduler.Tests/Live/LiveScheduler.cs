@@ -24,19 +24,7 @@ internal sealed class LiveScheduler : IAsyncDisposable
 
     public static async Task<LiveScheduler> StartAsync(PackingScheduler.TestApiServer.TestApiServer server, Action<SchedulerOptions>? configure = null, bool waitForSync = true)
     {
-        var options = new SchedulerOptions
-        {
-            Master = server.BaseUrl,
-            Port = 0,
-            BindAddress = "127.0.0.1",
-            LeaderElect = false,
-            Verbosity = 0,
-            // Tests bind thousands of pods: do not let client-side throttling set the pace.
-            KubeApiQps = 100_000,
-            KubeApiBurst = 100_000,
-            LockNamespace = "kube-system",
-            DrainTimeout = TimeSpan.FromSeconds(5),
-        };
+        SchedulerOptions options = SchedulerOptions.ForLocalApiServer(server.BaseUrl);
         configure?.Invoke(options);
         WebApplication app = SchedulerHost.Build(options);
         await app.StartAsync();
