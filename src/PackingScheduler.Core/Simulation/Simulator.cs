@@ -35,19 +35,9 @@ public static class Simulator
             string ns = p.Object.Metadata?.NamespaceProperty is { Length: > 0 } s ? s : "default";
             if (!cluster.HasNamespace(interner.Intern(ns))) cluster.SetNamespace(ns, null);
         }
-        foreach (ScenarioObject<V1StorageClass> sc in input.StorageClasses)
-            cluster.SetStorageClass(new StorageClassInfo(sc.Object.Metadata.Name, sc.Object.VolumeBindingMode));
-        foreach (ScenarioObject<V1PersistentVolume> pv in input.PersistentVolumes)
-            cluster.SetVolume(new VolumeInfo(pv.Object.Metadata.Name,
-                new Dictionary<string, string>(pv.Object.Metadata.Labels ?? new Dictionary<string, string>())));
-        foreach (ScenarioObject<V1PersistentVolumeClaim> c in input.PersistentVolumeClaims)
-        {
-            V1PersistentVolumeClaim claim = c.Object;
-            string? className = claim.Spec?.StorageClassName;
-            if (className is null && claim.Metadata.Annotations?.TryGetValue("volume.beta.kubernetes.io/storage-class", out string? a) == true)
-                className = a;
-            cluster.SetClaim(new ClaimInfo(claim.Metadata.NamespaceProperty ?? "default", claim.Metadata.Name, claim.Spec?.VolumeName, className));
-        }
+        foreach (ScenarioObject<V1StorageClass> sc in input.StorageClasses) cluster.SetStorageClass(ObjectTranslator.TranslateStorageClass(sc.Object));
+        foreach (ScenarioObject<V1PersistentVolume> pv in input.PersistentVolumes) cluster.SetVolume(ObjectTranslator.TranslateVolume(pv.Object));
+        foreach (ScenarioObject<V1PersistentVolumeClaim> c in input.PersistentVolumeClaims) cluster.SetClaim(ObjectTranslator.TranslateClaim(c.Object));
         foreach (ScenarioObject<V1Node> node in input.Nodes)
             cluster.AddOrUpdateNode(Translate(input, node, () => translator.TranslateNode(node.Object)));
 

@@ -1,4 +1,5 @@
 using k8s.Models;
+using PackingScheduler.Core.Cache;
 using PackingScheduler.Core.Model;
 
 namespace PackingScheduler.Core.Translation;
@@ -74,6 +75,22 @@ public sealed class ObjectTranslator
         null or "" => throw new InvalidObjectException(field, "required; one of NoSchedule, PreferNoSchedule, NoExecute"),
         _ => throw new InvalidObjectException(field, $"unsupported value \"{effect}\"; one of NoSchedule, PreferNoSchedule, NoExecute"),
     };
+
+    // ---- Volumes ----
+
+    /// <summary>A claim's storage class: spec.storageClassName, else the beta annotation older claims carry.</summary>
+    public static ClaimInfo TranslateClaim(V1PersistentVolumeClaim claim)
+    {
+        string? className = claim.Spec?.StorageClassName;
+        if (className is null && claim.Metadata.Annotations?.TryGetValue("volume.beta.kubernetes.io/storage-class", out string? a) == true)
+            className = a;
+        return new ClaimInfo(claim.Metadata.NamespaceProperty ?? "default", claim.Metadata.Name, claim.Spec?.VolumeName, className);
+    }
+
+    public static VolumeInfo TranslateVolume(V1PersistentVolume pv) =>
+        new(pv.Metadata.Name, new Dictionary<string, string>(pv.Metadata.Labels ?? new Dictionary<string, string>()));
+
+    public static StorageClassInfo TranslateStorageClass(V1StorageClass sc) => new(sc.Metadata.Name, sc.VolumeBindingMode);
 
     // ---- Pods ----
 

@@ -74,18 +74,11 @@ public sealed partial class ClusterEventHandler
         foreach (T item in items) set(item);
     }
 
-    private void SetVolume(V1PersistentVolume pv) =>
-        _cache.Write(s => s.SetVolume(new VolumeInfo(pv.Metadata.Name, new Dictionary<string, string>(pv.Metadata.Labels ?? new Dictionary<string, string>()))));
+    private void SetVolume(V1PersistentVolume pv) => _cache.Write(s => s.SetVolume(ObjectTranslator.TranslateVolume(pv)));
 
-    private void SetClaim(V1PersistentVolumeClaim pvc)
-    {
-        string? className = pvc.Spec?.StorageClassName;
-        if (className is null && pvc.Metadata.Annotations?.TryGetValue("volume.beta.kubernetes.io/storage-class", out string? a) == true) className = a;
-        _cache.Write(s => s.SetClaim(new ClaimInfo(pvc.Metadata.NamespaceProperty ?? "default", pvc.Metadata.Name, pvc.Spec?.VolumeName, className)));
-    }
+    private void SetClaim(V1PersistentVolumeClaim pvc) => _cache.Write(s => s.SetClaim(ObjectTranslator.TranslateClaim(pvc)));
 
-    private void SetStorageClass(V1StorageClass sc) =>
-        _cache.Write(s => s.SetStorageClass(new StorageClassInfo(sc.Metadata.Name, sc.VolumeBindingMode)));
+    private void SetStorageClass(V1StorageClass sc) => _cache.Write(s => s.SetStorageClass(ObjectTranslator.TranslateStorageClass(sc)));
 
     // ---- Nodes ----
 
