@@ -29,6 +29,9 @@ public sealed class ClusterState
     private readonly Dictionary<(string, string), ClaimInfo> _claims = new();
     private readonly Dictionary<string, VolumeInfo> _volumes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StorageClassInfo> _storageClasses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DisruptionBudget> _budgets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PodInfo> _nominated = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<PodInfo>> _nominatedByNode = new(StringComparer.Ordinal);
 
     public ClusterState(Interner interner)
     {
@@ -113,6 +116,51 @@ public sealed class ClusterState
         if (pod.NodeName is not null) FindNode(pod.NodeName)?.RemovePod(pod);
         return pod;
     }
+
+    // ---- Nominated pods (upstream's PodNominator) ----
+
+    /// <summary>Pending pods nominated to a node by a preemption; while any exist, filtering counts them on their node.</summary>
+    public int NominatedPodCount => _nominated.Count;
+
+    /// <summary>
+    /// Records that <paramref name="pod"/> (pending) waits for room on <paramref name="nodeName"/>:
+    /// pods of lower or equal priority are then filtered as if it ran there. Replaces an earlier nomination.
+    /// </summary>
+    public void Nominate(PodInfo pod, string nodeName)
+    {
+        RemoveNomination(pod.Key);
+        pod.NominatedNodeName = nodeName;
+        _nominated[pod.Key] = pod;
+        if (!_nominatedByNode.TryGetValue(nodeName, out List<PodInfo>? list)) _nominatedByNode[nodeName] = list = new List<PodInfo>(1);
+        list.Add(pod);
+        Generation++;
+    }
+
+    /// <summary>Drops a nomination (the pod was bound, deleted, or nominated elsewhere). Returns whether there was one.</summary>
+    public bool RemoveNomination(string key)
+    {
+        if (!_nominated.Remove(key, out PodInfo? pod)) return false;
+        string node = pod.NominatedNodeName!;
+        if (_nominatedByNode.TryGetValue(node, out List<PodInfo>? list))
+        {
+            list.Remove(pod);
+            if (list.Count == 0) _nominatedByNode.Remove(node);
+        }
+        Generation++;
+        return true;
+    }
+
+    public PodInfo? FindNominated(string key) => _nominated.TryGetValue(key, out PodInfo? p) ? p : null;
+
+    /// <summary>The pods nominated to <paramref name="nodeName"/>, in nomination order (empty when none).</summary>
+    public IReadOnlyList<PodInfo> NominatedPods(string nodeName) =>
+        _nominatedByNode.TryGetValue(nodeName, out List<PodInfo>? list) ? list : Array.Empty<PodInfo>();
+
+    // ---- PodDisruptionBudgets ----
+
+    public IReadOnlyCollection<DisruptionBudget> DisruptionBudgets => _budgets.Values;
+    public void SetDisruptionBudget(DisruptionBudget budget) => _budgets[budget.Key] = budget;
+    public void RemoveDisruptionBudget(string key) => _budgets.Remove(key);
 
     public void SetNamespace(string name, IDictionary<string, string>? labels)
     {

@@ -36,6 +36,24 @@ public sealed class PodInfo
     /// <summary>spec.nodeName: where the pod runs, or null for a pending pod.</summary>
     public string? NodeName { get; set; }
 
+    /// <summary>
+    /// status.nominatedNodeName: the node a preemption freed for this pending pod. Set by this
+    /// scheduler's preemption or read from the pod; the next cycle tries that node first.
+    /// </summary>
+    public string? NominatedNodeName { get; set; }
+
+    /// <summary>status.startTime (UTC ticks), or null when the pod has not started (assumed, or bound but not yet running).</summary>
+    public long? StartTimeTicks { get; init; }
+
+    /// <summary>metadata.deletionTimestamp is set: the pod is terminating and still holds its node.</summary>
+    public bool Terminating { get; set; }
+
+    /// <summary>
+    /// Terminating because a scheduler preempted it (the DisruptionTarget condition with reason
+    /// PreemptionByScheduler): a preemptor waits for such pods on its nominated node instead of preempting more.
+    /// </summary>
+    public bool TerminatingByPreemption { get; set; }
+
     /// <summary>Requests as the fit check sees them: max(sum of containers, each init container) + overhead.</summary>
     public ResourceAmounts Request { get; init; }
 
@@ -61,4 +79,15 @@ public sealed class PodInfo
         RequiredAffinityTerms.Length + RequiredAntiAffinityTerms.Length + PreferredAffinityTerms.Length + PreferredAntiAffinityTerms.Length > 0;
 
     public bool HasRequiredAntiAffinity => RequiredAntiAffinityTerms.Length > 0;
+
+    /// <summary>
+    /// A copy placed on <paramref name="nodeName"/>: how a nominated (not yet bound) pod is
+    /// counted on its node while other pods are filtered there.
+    /// </summary>
+    public PodInfo CopyOnNode(string nodeName)
+    {
+        var copy = (PodInfo)MemberwiseClone();
+        copy.NodeName = nodeName;
+        return copy;
+    }
 }

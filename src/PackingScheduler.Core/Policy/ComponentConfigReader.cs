@@ -15,8 +15,8 @@ namespace PackingScheduler.Core.Policy;
 /// implements, a score weight of 0 or none means 1 unless the entry is an untouched default with
 /// its own weight), and NodeResourcesFit scores LeastAllocated unless its args say otherwise.
 /// Then every plugin that would run must be one this scheduler implements at that point, or one
-/// of the mechanical PrioritySort, DefaultBinder, DefaultPreemption and SchedulingGates, which are
-/// accepted without effect. Anything else is an error naming the plugin and how to disable it.
+/// of the mechanical PrioritySort, DefaultBinder and SchedulingGates, which are accepted without
+/// effect, or DefaultPreemption, which turns preemption on (its args are read). Anything else is an error naming the plugin and how to disable it.
 /// </para>
 /// <para>
 /// So a profile that leaves upstream's defaults alone fails, telling the user which defaults
@@ -226,7 +226,7 @@ public static class ComponentConfigReader
                     "workload placement extension points (feature gate TopologyAwareWorkloadScheduling) are not supported by this scheduler");
         }
         var points = Enum.GetValues<ExtensionPoint>().ToDictionary(p => p, p => ReadPluginSet(plugins, PluginSetResolver.PointName(p)));
-        var (filters, scores) = PluginSetResolver.Resolve(profile.Source, pluginsPath,
+        var (filters, scores, preemption) = PluginSetResolver.Resolve(profile.Source, pluginsPath,
             plugins?.Node ?? anchor, ReadPluginSet(plugins, "multiPoint"), points);
 
         var result = new SchedulerProfile
@@ -234,6 +234,7 @@ public static class ComponentConfigReader
             SchedulerName = name,
             Filters = filters,
             Scores = scores,
+            Preemption = preemption,
             // NodeResourcesFitArgs default (v1 SetDefaults_NodeResourcesFitArgs).
             ScoringStrategy = ScoringStrategy.LeastAllocated(),
             HardPodAffinityWeight = 1,

@@ -42,8 +42,7 @@ internal static partial class PluginArgsReader
                     throw args.Error(added, args.ChildPath("addedAffinity"), "NodeAffinityArgs.addedAffinity is not supported by this scheduler; remove it");
                 return profile;
             case "DefaultPreemption":
-                ReadDefaultPreemption(args);
-                return profile;
+                return ReadDefaultPreemption(profile, args);
         }
         if (ArgsOfUnimplemented.Contains(name))
             throw entry.Error(entry.Get("name")!, entry.ChildPath("name"),
@@ -153,9 +152,9 @@ internal static partial class PluginArgsReader
         };
     }
 
-    private static void ReadDefaultPreemption(YamlConfigObject? args)
+    private static SchedulerProfile ReadDefaultPreemption(SchedulerProfile profile, YamlConfigObject? args)
     {
-        if (args is null) return;
+        if (args is null) return profile;
         args.CheckFields("apiVersion", "kind", "minCandidateNodesPercentage", "minCandidateNodesAbsolute");
         int percentage = args.Int32("minCandidateNodesPercentage") ?? 10;
         int absolute = args.Int32("minCandidateNodesAbsolute") ?? 100;
@@ -165,6 +164,7 @@ internal static partial class PluginArgsReader
             throw args.Error(args.Get("minCandidateNodesAbsolute")!, args.ChildPath("minCandidateNodesAbsolute"), $"{absolute} not in valid range [0, inf)");
         if (percentage == 0 && absolute == 0)
             throw args.Error(args.Node, args.ChildPath("minCandidateNodesPercentage"), "cannot be zero at the same time as minCandidateNodesAbsolute");
+        return profile with { MinCandidateNodesPercentage = percentage, MinCandidateNodesAbsolute = absolute };
     }
 
     [GeneratedRegex(@"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]

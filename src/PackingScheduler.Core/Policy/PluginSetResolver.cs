@@ -16,7 +16,7 @@ internal static class PluginSetResolver
 
     private sealed record Effective(string Name, ConfiguredPlugin? Origin);
 
-    public static (HashSet<FilterPlugin> Filters, List<WeightedScore> Scores) Resolve(
+    public static (HashSet<FilterPlugin> Filters, List<WeightedScore> Scores, bool Preemption) Resolve(
         string source,
         string pluginsPath,
         YamlNode location,
@@ -56,7 +56,9 @@ internal static class PluginSetResolver
                     $"score plugin {ConfigErrors.Quoted(plugin.Name)} has weight {weight}; weights must be positive (0 or absent means 1)");
             scores.Add(new WeightedScore(Enum.Parse<ScorePlugin>(plugin.Name), weight));
         }
-        return (filters, scores);
+        // DefaultPreemption is the only PostFilter plugin this scheduler has; disabling it turns preemption off.
+        bool preemption = effective[ExtensionPoint.PostFilter].Any(p => p.Name == "DefaultPreemption");
+        return (filters, scores, preemption);
     }
 
     public static string PointName(ExtensionPoint point)

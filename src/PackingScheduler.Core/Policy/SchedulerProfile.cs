@@ -86,6 +86,17 @@ public sealed record SchedulerProfile
     public IReadOnlySet<string> IgnoredResources { get; init; } = new HashSet<string>();
     public IReadOnlySet<string> IgnoredResourceGroups { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// DefaultPreemption (the PostFilter point): a pod that fits nowhere may evict lower-priority
+    /// pods. On in upstream's default plugin set and for legacy Policy files (kube-scheduler ran
+    /// preemption for them unless --disable-preemption was given).
+    /// </summary>
+    public bool Preemption { get; init; } = true;
+
+    /// <summary>DefaultPreemptionArgs: how many candidate nodes the dry run looks for (a percentage of the nodes, at least the absolute number).</summary>
+    public int MinCandidateNodesPercentage { get; init; } = 10;
+    public int MinCandidateNodesAbsolute { get; init; } = 100;
+
     /// <summary>0 means upstream's adaptive percentage; 100 scores every feasible node.</summary>
     public int PercentageOfNodesToScore { get; init; } = 100;
 

@@ -18,8 +18,10 @@ public sealed class Scenario
         IReadOnlyList<ScenarioObject<V1PersistentVolume>> persistentVolumes,
         IReadOnlyList<ScenarioObject<V1PersistentVolumeClaim>> persistentVolumeClaims,
         IReadOnlyList<ScenarioObject<V1StorageClass>> storageClasses,
-        IReadOnlyList<ScenarioObject<V1Namespace>> namespaces)
+        IReadOnlyList<ScenarioObject<V1Namespace>> namespaces,
+        IReadOnlyList<ScenarioObject<V1PodDisruptionBudget>> podDisruptionBudgets)
     {
+        PodDisruptionBudgets = podDisruptionBudgets;
         SourceName = sourceName;
         Nodes = nodes;
         Pods = pods;
@@ -43,6 +45,10 @@ public sealed class Scenario
     public IReadOnlyList<ScenarioObject<V1PersistentVolumeClaim>> PersistentVolumeClaims { get; }
     public IReadOnlyList<ScenarioObject<V1StorageClass>> StorageClasses { get; }
     public IReadOnlyList<ScenarioObject<V1Namespace>> Namespaces { get; }
+    public IReadOnlyList<ScenarioObject<V1PodDisruptionBudget>> PodDisruptionBudgets { get; }
+
+    /// <summary>Every pod object, bound and pending (a disruption budget without status counts the bound ones it selects).</summary>
+    public IEnumerable<V1Pod> PodObjects => Pods.Select(p => p.Object);
 
     /// <summary>Pods with spec.nodeName, in file order: the cluster state.</summary>
     public IEnumerable<ScenarioObject<V1Pod>> BoundPods => Pods.Where(p => !string.IsNullOrEmpty(p.Object.Spec.NodeName));

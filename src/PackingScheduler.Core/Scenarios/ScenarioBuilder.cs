@@ -17,6 +17,7 @@ internal sealed class ScenarioBuilder(string sourceName)
     private readonly List<ScenarioObject<V1PersistentVolumeClaim>> persistentVolumeClaims = [];
     private readonly List<ScenarioObject<V1StorageClass>> storageClasses = [];
     private readonly List<ScenarioObject<V1Namespace>> namespaces = [];
+    private readonly List<ScenarioObject<V1PodDisruptionBudget>> budgets = [];
 
     // kind, namespace ("" when cluster-scoped), name → the document that defined it.
     private readonly Dictionary<(string Kind, string Namespace, string Name), int> defined = [];
@@ -64,6 +65,9 @@ internal sealed class ScenarioBuilder(string sourceName)
             case V1Namespace ns:
                 namespaces.Add(new(index, line, ns));
                 break;
+            case V1PodDisruptionBudget budget:
+                budgets.Add(new(index, line, budget));
+                break;
             default:
                 throw new InvalidOperationException($"{obj.GetType().Name} is in SupportedKind.All but not collected");
         }
@@ -81,6 +85,6 @@ internal sealed class ScenarioBuilder(string sourceName)
                     (int)at.Line, (int)at.Column);
             }
         }
-        return new Scenario(sourceName, nodes, pods, priorityClasses, persistentVolumes, persistentVolumeClaims, storageClasses, namespaces);
+        return new Scenario(sourceName, nodes, pods, priorityClasses, persistentVolumes, persistentVolumeClaims, storageClasses, namespaces, budgets);
     }
 }

@@ -21,6 +21,8 @@ internal sealed record SupportedKind(
         Create<V1StorageClass>("storage.k8s.io/v1", "StorageClass", namespaced: false),
         // Not a scheduling input, but lets scenarios give namespaces labels for namespaceSelector.
         Create<V1Namespace>("v1", "Namespace", namespaced: false),
+        // Budgets preemption respects where it can.
+        Create<V1PodDisruptionBudget>("policy/v1", "PodDisruptionBudget", namespaced: true),
     ];
 
     /// <summary>"Node (v1), Pod (v1), PriorityClass (scheduling.k8s.io/v1), ..." for error messages.</summary>

@@ -3,6 +3,7 @@ using PackingScheduler.Core.Cache;
 using PackingScheduler.Core.Engine;
 using PackingScheduler.Core.Model;
 using PackingScheduler.Core.Policy;
+using PackingScheduler.Core.Preemption;
 using PackingScheduler.Core.Scenarios;
 using PackingScheduler.Core.Translation;
 
@@ -12,11 +13,16 @@ namespace PackingScheduler.Core.Simulation;
 public sealed record Placement(string Pod, string? Node, long? Score, string? Message, int Priority)
 {
     public IReadOnlyList<NodeExplanation>? Explanation { get; init; }
+
+    /// <summary>Pods this pod preempted (namespace/name, most important first); empty when it preempted none.</summary>
+    public IReadOnlyList<string> Victims { get; init; } = Array.Empty<string>();
 }
 
 /// <summary>
 /// Runs the scheduling engine over a described cluster: pending pods one at a time in queue
 /// order (priority, then file order), each placement added to the cluster before the next.
+/// A pod that fits nowhere may preempt (when the profile has DefaultPreemption): its victims are
+/// taken off at once, as if they had terminated, and the pod goes to the node it nominated.
 /// </summary>
 public static class Simulator
 {
@@ -38,6 +44,8 @@ public static class Simulator
         foreach (ScenarioObject<V1StorageClass> sc in input.StorageClasses) cluster.SetStorageClass(ObjectTranslator.TranslateStorageClass(sc.Object));
         foreach (ScenarioObject<V1PersistentVolume> pv in input.PersistentVolumes) cluster.SetVolume(ObjectTranslator.TranslateVolume(pv.Object));
         foreach (ScenarioObject<V1PersistentVolumeClaim> c in input.PersistentVolumeClaims) cluster.SetClaim(ObjectTranslator.TranslateClaim(c.Object));
+        foreach (ScenarioObject<V1PodDisruptionBudget> b in input.PodDisruptionBudgets)
+            cluster.SetDisruptionBudget(Translate(input, b, () => translator.TranslateDisruptionBudget(b.Object, input.PodObjects)));
         foreach (ScenarioObject<V1Node> node in input.Nodes)
             cluster.AddOrUpdateNode(Translate(input, node, () => translator.TranslateNode(node.Object)));
 
@@ -67,20 +75,43 @@ public static class Simulator
         pending.Sort(static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Order.CompareTo(b.Order));
 
         var engine = new SchedulingEngine(profile, interner);
+        DefaultPreemption? preemption = profile.Preemption ? new DefaultPreemption(engine) : null;
         var results = new List<Placement>(pending.Count);
         foreach (PodInfo pod in pending)
         {
             bool explain = explainPod == pod.Key;
             ScheduleResult r = engine.Schedule(pod, cluster, explain);
+            IReadOnlyList<string> victims = Array.Empty<string>();
+            if (r.Node is null && preemption is not null)
+            {
+                PreemptionResult p = preemption.Preempt(pod, cluster, r);
+                if (p.Chosen is { } chosen)
+                {
+                    var names = new List<string>(chosen.Victims.Count);
+                    foreach (PodInfo v in chosen.Victims)
+                    {
+                        cluster.RemovePod(v.Key);
+                        names.Add(v.Key);
+                    }
+                    victims = names;
+                    // The next cycle tries the nominated node first; here it follows at once.
+                    pod.NominatedNodeName = chosen.Node.Name;
+                    r = engine.Schedule(pod, cluster, explain);
+                }
+                else
+                {
+                    r = r with { Message = r.Message + " " + p.Message };
+                }
+            }
             if (r.Node is not null)
             {
                 pod.NodeName = r.Node.Name;
                 cluster.AddPod(pod);
-                results.Add(new Placement(pod.Key, r.Node.Name, r.Score, null, pod.Priority) { Explanation = r.Explanation });
+                results.Add(new Placement(pod.Key, r.Node.Name, r.Score, null, pod.Priority) { Explanation = r.Explanation, Victims = victims });
             }
             else
             {
-                results.Add(new Placement(pod.Key, null, null, r.Message, pod.Priority) { Explanation = r.Explanation });
+                results.Add(new Placement(pod.Key, null, null, r.Message, pod.Priority) { Explanation = r.Explanation, Victims = victims });
             }
         }
         return results;

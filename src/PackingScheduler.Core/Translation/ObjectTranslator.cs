@@ -92,6 +92,71 @@ public sealed class ObjectTranslator
 
     public static StorageClassInfo TranslateStorageClass(V1StorageClass sc) => new(sc.Metadata.Name, sc.VolumeBindingMode);
 
+    // ---- PodDisruptionBudgets ----
+
+    /// <summary>
+    /// Compiles a PodDisruptionBudget. With a status (as the disruption controller keeps it in a
+    /// cluster), status.disruptionsAllowed and status.disruptedPods are used as they are. Without
+    /// one (a hand-written scenario), they are computed as the controller would with every
+    /// selected bound pod healthy and the selected pods as the expected count: minAvailable N →
+    /// healthy − N; maxUnavailable N → healthy − (expected − N); percentages of expected, rounded
+    /// up; neither → no limit. <paramref name="pods"/> are the pods that count (bound ones only are used).
+    /// </summary>
+    public DisruptionBudget TranslateDisruptionBudget(V1PodDisruptionBudget pdb, IEnumerable<V1Pod> pods)
+    {
+        V1ObjectMeta meta = pdb.Metadata ?? throw new InvalidObjectException("metadata", "missing");
+        if (string.IsNullOrEmpty(meta.Name)) throw new InvalidObjectException("metadata.name", "missing");
+        string ns = string.IsNullOrEmpty(meta.NamespaceProperty) ? "default" : meta.NamespaceProperty;
+        V1PodDisruptionBudgetSpec spec = pdb.Spec ?? new V1PodDisruptionBudgetSpec();
+        LabelSelector selector = CompileLabelSelector(spec.Selector, "spec.selector");
+        if (pdb.Status is { } status)
+        {
+            return new DisruptionBudget
+            {
+                Namespace = ns,
+                Name = meta.Name,
+                Selector = selector,
+                DisruptionsAllowed = status.DisruptionsAllowed ?? 0,
+                DisruptedPods = new HashSet<string>(status.DisruptedPods?.Keys ?? Enumerable.Empty<string>(), StringComparer.Ordinal),
+            };
+        }
+        if (spec.MinAvailable is not null && spec.MaxUnavailable is not null)
+            throw new InvalidObjectException("spec", "minAvailable and maxUnavailable cannot be both set");
+
+        // The controller counts the pods in the namespace its selector picks ({} picks all of them).
+        int healthy = 0;
+        foreach (V1Pod p in pods)
+        {
+            string podNs = string.IsNullOrEmpty(p.Metadata?.NamespaceProperty) ? "default" : p.Metadata.NamespaceProperty;
+            if (podNs != ns || string.IsNullOrEmpty(p.Spec?.NodeName) || p.Metadata?.DeletionTimestamp is not null) continue;
+            if (selector.MatchesNothing) continue;
+            if (selector.IsEverything || selector.Matches(LabelSet.From(p.Metadata?.Labels, _interner), _interner)) healthy++;
+        }
+        int expected = healthy;
+        int allowed;
+        if (spec.MinAvailable is { } min)
+            allowed = healthy - Scaled(min, expected, "spec.minAvailable");
+        else if (spec.MaxUnavailable is { } max)
+            allowed = healthy - (expected - Scaled(max, expected, "spec.maxUnavailable"));
+        else
+            allowed = healthy;
+        return new DisruptionBudget { Namespace = ns, Name = meta.Name, Selector = selector, DisruptionsAllowed = Math.Max(0, allowed) };
+    }
+
+    /// <summary>intstr.GetScaledValueFromIntOrPercent with rounding up: an integer as it is, "N%" of <paramref name="total"/>.</summary>
+    private static int Scaled(IntOrString value, int total, string field)
+    {
+        string text = value.Value ?? string.Empty;
+        if (!text.EndsWith('%'))
+        {
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n)) return n;
+            throw new InvalidObjectException(field, $"\"{text}\" is neither a non-negative integer nor a percentage like \"50%\"");
+        }
+        if (!int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pct) || pct > 100)
+            throw new InvalidObjectException(field, $"\"{text}\" is not a percentage between 0% and 100%");
+        return (int)Math.Ceiling(pct * (double)total / 100);
+    }
+
     // ---- Pods ----
 
     /// <summary>Compiles a pod. <paramref name="priority"/> comes from <see cref="PriorityResolver"/>.</summary>
@@ -121,6 +186,10 @@ public sealed class ObjectTranslator
             PreemptionNever = preemptionNever,
             Order = order,
             NodeName = string.IsNullOrEmpty(spec.NodeName) ? null : spec.NodeName,
+            NominatedNodeName = string.IsNullOrEmpty(pod.Status?.NominatedNodeName) ? null : pod.Status.NominatedNodeName,
+            StartTimeTicks = pod.Status?.StartTime is { } started ? started.ToUniversalTime().Ticks : null,
+            Terminating = meta.DeletionTimestamp is not null,
+            TerminatingByPreemption = meta.DeletionTimestamp is not null && PreemptedByScheduler(pod.Status),
             Request = request,
             NonZeroMilliCpu = nonZeroCpu,
             NonZeroMemory = nonZeroMem,
@@ -139,6 +208,17 @@ public sealed class ObjectTranslator
             PreferredAntiAffinityTerms = TranslateWeightedTerms(affinity?.PodAntiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution,
                 "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution", nsId, meta.Labels),
         };
+    }
+
+    /// <summary>The DisruptionTarget condition a scheduler writes on a victim before deleting it.</summary>
+    private static bool PreemptedByScheduler(V1PodStatus? status)
+    {
+        if (status?.Conditions is null) return false;
+        foreach (V1PodCondition c in status.Conditions)
+        {
+            if (c.Type == "DisruptionTarget") return c.Status == "True" && c.Reason == "PreemptionByScheduler";
+        }
+        return false;
     }
 
     /// <summary>

@@ -30,6 +30,10 @@ public static class SimulationOutput
             if (p.Score is null) w.WriteNull("score"); else w.WriteNumber("score", p.Score.Value);
             if (p.Message is null) w.WriteNull("message"); else w.WriteString("message", p.Message);
             w.WriteNumber("priority", p.Priority);
+            // The pods this one preempted (namespace/name), empty when none.
+            w.WriteStartArray("victims");
+            foreach (string v in p.Victims) w.WriteStringValue(v);
+            w.WriteEndArray();
             if (p.Explanation is not null)
             {
                 w.WriteStartArray("explanation");
@@ -76,13 +80,21 @@ public static class SimulationOutput
 
     public static void WriteTable(TextWriter o, IReadOnlyList<Placement> placements)
     {
-        var rows = new List<string[]> { new[] { "POD", "NODE", "SCORE", "PRIORITY", "MESSAGE" } };
+        var rows = new List<string[]> { new[] { "POD", "NODE", "SCORE", "PRIORITY", "VICTIMS", "MESSAGE" } };
         foreach (Placement p in placements)
-            rows.Add(new[] { p.Pod, p.Node ?? "<none>", p.Score?.ToString() ?? "-", p.Priority.ToString(), p.Message ?? string.Empty });
+        {
+            rows.Add(new[]
+            {
+                p.Pod, p.Node ?? "<none>", p.Score?.ToString() ?? "-", p.Priority.ToString(),
+                p.Victims.Count == 0 ? "-" : string.Join(",", p.Victims), p.Message ?? string.Empty,
+            });
+        }
         WriteColumns(o, rows);
         int scheduled = placements.Count(p => p.Node is not null);
+        int preempted = placements.Sum(p => p.Victims.Count);
         o.WriteLine();
-        o.WriteLine($"{placements.Count} pending pods: {scheduled} scheduled, {placements.Count - scheduled} unschedulable.");
+        o.WriteLine($"{placements.Count} pending pods: {scheduled} scheduled, {placements.Count - scheduled} unschedulable"
+            + (preempted > 0 ? $"; {preempted} running pods preempted by {placements.Count(p => p.Victims.Count > 0)} of them." : "."));
         foreach (Placement p in placements)
         {
             if (p.Explanation is not null) WriteExplanationTable(o, p);
@@ -94,7 +106,9 @@ public static class SimulationOutput
         o.WriteLine();
         o.WriteLine(p.Node is null
             ? $"Why {p.Pod} fits no node: {p.Message}"
-            : $"Why {p.Pod} goes to {p.Node} (score {p.Score}):");
+            : p.Victims.Count > 0
+                ? $"Why {p.Pod} goes to {p.Node} (score {p.Score}) after preempting {string.Join(", ", p.Victims)}:"
+                : $"Why {p.Pod} goes to {p.Node} (score {p.Score}):");
         var rows = new List<string[]> { new[] { "NODE", "RESULT", "DETAIL" } };
         IEnumerable<NodeExplanation> ordered = p.Explanation!
             .OrderByDescending(e => e.Total ?? long.MinValue).ThenBy(e => e.Node, StringComparer.Ordinal);
@@ -113,6 +127,8 @@ public static class SimulationOutput
                 }
                 rows.Add(new[] { e.Node, $"score {e.Total}" + (e.Chosen ? " <- chosen" : string.Empty), sb.ToString() });
             }
+            else if (p.Victims.Count > 0)
+                rows.Add(new[] { e.Node, "not evaluated", "the node this pod's preemption freed fits, so no other node is tried" });
             else
                 rows.Add(new[] { e.Node, "not evaluated", "enough feasible nodes were found before it (percentageOfNodesToScore)" });
         }
