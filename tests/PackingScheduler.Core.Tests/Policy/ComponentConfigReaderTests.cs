@@ -315,9 +315,22 @@ public sealed class ComponentConfigReaderTests
     }
 
     [Fact]
-    public void Args_of_mechanical_plugins_are_read()
+    public void DefaultPreemption_args_are_read_onto_the_profile()
     {
-        One(Config(Plugins(after: "pluginConfig:\n- name: DefaultPreemption\n  args: {minCandidateNodesPercentage: 5, minCandidateNodesAbsolute: 10}\n- name: PrioritySort")));
+        var profile = One(Config(Plugins(after: "pluginConfig:\n- name: DefaultPreemption\n  args: {minCandidateNodesPercentage: 5, minCandidateNodesAbsolute: 10}\n- name: PrioritySort")));
+
+        Assert.True(profile.Preemption);
+        Assert.Equal(5, profile.MinCandidateNodesPercentage);
+        Assert.Equal(10, profile.MinCandidateNodesAbsolute);
+    }
+
+    [Fact]
+    public void Preemption_is_on_by_default_and_off_when_DefaultPreemption_is_disabled()
+    {
+        Assert.True(One(Config(Plugins())).Preemption);
+        Assert.Equal((10, 100), (One(Config(Plugins())).MinCandidateNodesPercentage, One(Config(Plugins())).MinCandidateNodesAbsolute));
+        Assert.False(One(Config(Plugins("postFilter:\n  disabled: [{name: DefaultPreemption}]"))).Preemption);
+        Assert.False(One(Config(Plugins("postFilter:\n  disabled: [{name: '*'}]"))).Preemption);
     }
 
     [Theory]
