@@ -94,7 +94,7 @@ public static class SimulationOutput
         int preempted = placements.Sum(p => p.Victims.Count);
         o.WriteLine();
         o.WriteLine($"{placements.Count} pending pods: {scheduled} scheduled, {placements.Count - scheduled} unschedulable"
-            + (preempted > 0 ? $"; {preempted} running pods preempted by {placements.Count(p => p.Victims.Count > 0)} of them." : "."));
+            + (preempted > 0 ? $"; {preempted} running pod{(preempted == 1 ? "" : "s")} preempted by {placements.Count(p => p.Victims.Count > 0)} of them." : "."));
         foreach (Placement p in placements)
         {
             if (p.Explanation is not null) WriteExplanationTable(o, p);

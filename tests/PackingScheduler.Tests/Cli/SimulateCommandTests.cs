@@ -45,8 +45,29 @@ public sealed class SimulateCommandTests
         JsonElement big = doc.RootElement.GetProperty("placements").EnumerateArray().Single(p => p.GetProperty("pod").GetString() == "atlas/atlas-big");
         Assert.Equal(JsonValueKind.Null, big.GetProperty("node").ValueKind);
         Assert.Equal(JsonValueKind.Null, big.GetProperty("score").ValueKind);
-        Assert.Equal("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: cms}.",
+        // The tainted node cannot be fixed by eviction; on the other, nothing has a lower priority.
+        Assert.Equal("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: cms}. " +
+            "preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.",
             big.GetProperty("message").GetString());
+        Assert.Equal(0, big.GetProperty("victims").GetArrayLength());
+    }
+
+    [Fact]
+    [Trait("Category", "Preemption")]
+    public void Preempting_pod_lists_its_victims_in_json_and_table()
+    {
+        string file = Path.Combine(RepoPaths.Root, "tests", "scenarios", "preemption-several-candidates.yaml");
+        (int code, string json, _) = CliRunner.Run("simulate", "-f", file, "-o", "json");
+        Assert.Equal(0, code);
+        using JsonDocument doc = JsonDocument.Parse(json);
+        JsonElement pilot = doc.RootElement.GetProperty("placements").EnumerateArray().Single(p => p.GetProperty("pod").GetString() == "grid/pilot-8c");
+        Assert.Equal("wn-c", pilot.GetProperty("node").GetString());
+        Assert.Equal(["grid/bf-c-1", "grid/bf-c-2"], pilot.GetProperty("victims").EnumerateArray().Select(v => v.GetString()));
+
+        (code, string table, _) = CliRunner.Run("simulate", "-f", file);
+        Assert.Equal(0, code);
+        Assert.Contains(table.Split('\n'), l => l.StartsWith("grid/pilot-8c") && l.Contains("wn-c") && l.Contains("grid/bf-c-1,grid/bf-c-2"));
+        Assert.Contains("1 pending pods: 1 scheduled, 0 unschedulable; 2 running pods preempted by 1 of them.", table);
     }
 
     [Fact]
