@@ -78,11 +78,11 @@ public sealed class TestApiServer : IAsyncDisposable
     {
         options ??= new TestApiServerOptions();
         var hub = new WatchHub();
-        var store = new ObjectStore(options, hub);
+        var stopping = new CancellationTokenSource();
+        var store = new ObjectStore(options, hub, stopping.Token);
         var faults = new FaultRegistry();
         var log = new RequestLog(options.RequestLogCapacity);
         var availability = new Availability();
-        var stopping = new CancellationTokenSource();
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(TestApiServer).Assembly.GetName().Name });
         builder.Services.AddLogging();

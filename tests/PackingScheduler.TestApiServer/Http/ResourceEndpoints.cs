@@ -140,12 +140,36 @@ internal sealed class ResourceEndpoints(ObjectStore store, WatchStreamer watches
         var body = await HttpIo.ReadBodyAsync(scope.Http).ConfigureAwait(false);
         JsonObject? options = body.Length > 0 ? ObjectJson.ParseObject(body) : null;
         var preconditions = options?["preconditions"] as JsonObject;
-        var deleted = store.Delete(
-            rt,
-            info.Namespace,
-            info.Name!,
-            ObjectJson.GetString(preconditions, "uid"),
-            ObjectJson.GetString(preconditions, "resourceVersion"));
+        StoredObject deleted;
+        if (rt == ResourceRegistry.Pods)
+        {
+            // As the API server: DeleteOptions from the body when there is one, else from the query.
+            long? grace = options is not null
+                ? options["gracePeriodSeconds"] switch
+                {
+                    null => null,
+                    JsonValue v when v.TryGetValue<long>(out var n) => n,
+                    _ => throw ApiStatusException.BadRequest("gracePeriodSeconds must be an integer"),
+                }
+                : QueryValues.String(scope.Http.Request.Query, "gracePeriodSeconds") switch
+                {
+                    null or "" => null,
+                    var q when long.TryParse(q, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
+                    var q => throw ApiStatusException.BadRequest($"gracePeriodSeconds: invalid value \"{q}\""),
+                };
+            deleted = store.DeletePod(info.Namespace, info.Name!, ObjectJson.GetString(preconditions, "uid"),
+                ObjectJson.GetString(preconditions, "resourceVersion"), grace);
+        }
+        else
+        {
+            deleted = store.Delete(
+                rt,
+                info.Namespace,
+                info.Name!,
+                ObjectJson.GetString(preconditions, "uid"),
+                ObjectJson.GetString(preconditions, "resourceVersion"));
+        }
+
         if (rt.DeleteReturnsObject)
         {
             await Respond(scope, 200, deleted).ConfigureAwait(false);

@@ -18,13 +18,15 @@ internal sealed class ObjectStore
     private readonly WatchHub _hub;
     private readonly TestApiServerOptions _options;
     private readonly ConcurrentQueue<Exception> _hookErrors = new();
+    private readonly CancellationToken _stopping;
     private Action<StoreChange>[] _hooks = [];
     private long _rv;
 
-    public ObjectStore(TestApiServerOptions options, WatchHub hub)
+    public ObjectStore(TestApiServerOptions options, WatchHub hub, CancellationToken stopping = default)
     {
         _options = options;
         _hub = hub;
+        _stopping = stopping;
         _history = new WatchHistory(options.HistorySize);
         foreach (var rt in ResourceRegistry.All)
         {
@@ -221,17 +223,7 @@ internal sealed class ObjectStore
         lock (_gate)
         {
             var old = Require(rt, ns, name);
-            if (!string.IsNullOrEmpty(uidPrecondition) && uidPrecondition != old.Uid)
-            {
-                throw ApiStatusException.Conflict(rt, name,
-                    $"Precondition failed: UID in precondition: {uidPrecondition}, UID in object meta: {old.Uid}");
-            }
-
-            if (!string.IsNullOrEmpty(rvPrecondition) && rvPrecondition != Rv(old))
-            {
-                throw ApiStatusException.Conflict(rt, name,
-                    $"Precondition failed: ResourceVersion in precondition: {rvPrecondition}, ResourceVersion in object meta: {Rv(old)}");
-            }
+            CheckPreconditions(rt, old, name, uidPrecondition, rvPrecondition);
 
             if (rt == ResourceRegistry.Namespaces)
             {
@@ -246,6 +238,119 @@ internal sealed class ObjectStore
 
             return Commit(rt, old, null, ChangeType.Deleted);
         }
+    }
+
+    /// <summary>
+    /// A pod DELETE as the API server handles it (pod strategy CheckGracefulDelete, then
+    /// BeforeDelete): the grace period is <paramref name="gracePeriodSeconds"/> when given, else
+    /// spec.terminationGracePeriodSeconds (defaulted to 30 as at creation); 0 for a pod not bound
+    /// or already finished; a negative one counts as 1. Grace 0 removes the pod at once. Otherwise
+    /// it gets metadata.deletionTimestamp (now + grace) and deletionGracePeriodSeconds, watchers see
+    /// MODIFIED, and it stays until the kubelet (see <see cref="TestApiServerOptions.Kubelet"/>) or a
+    /// later delete removes it. A pod already terminating may only have its grace period shortened;
+    /// otherwise the call changes nothing and returns it as it is.
+    /// </summary>
+    public StoredObject DeletePod(string? ns, string name, string? uidPrecondition, string? rvPrecondition, long? gracePeriodSeconds)
+    {
+        lock (_gate)
+        {
+            var rt = ResourceRegistry.Pods;
+            var old = Require(rt, ns, name);
+            CheckPreconditions(rt, old, name, uidPrecondition, rvPrecondition);
+            var pod = old.ToMutable();
+            var meta = ObjectJson.Metadata(pod);
+            var spec = pod["spec"] as JsonObject;
+            var status = pod["status"] as JsonObject;
+            if (meta["deletionTimestamp"] is not null)
+            {
+                var current = meta["deletionGracePeriodSeconds"] is JsonValue c && c.TryGetValue<long>(out var cv) ? cv : 0;
+                if (current == 0)
+                {
+                    return Commit(rt, old, null, ChangeType.Deleted);
+                }
+
+                if (gracePeriodSeconds is not { } shorter || Math.Max(shorter, 0) >= current)
+                {
+                    return old;
+                }
+
+                if (shorter <= 0)
+                {
+                    return Commit(rt, old, null, ChangeType.Deleted);
+                }
+
+                var started = DateTimeOffset.Parse(ObjectJson.GetString(meta, "deletionTimestamp")!, CultureInfo.InvariantCulture).AddSeconds(-current);
+                meta["deletionTimestamp"] = ObjectJson.Timestamp(started.AddSeconds(shorter));
+                meta["deletionGracePeriodSeconds"] = shorter;
+                var shortened = Commit(rt, old, pod, ChangeType.Modified);
+                ScheduleKubelet(shortened, shorter);
+                return shortened;
+            }
+
+            var grace = gracePeriodSeconds
+                ?? (spec?["terminationGracePeriodSeconds"] is JsonValue g && g.TryGetValue<long>(out var gv) ? gv : 30);
+            if (string.IsNullOrEmpty(ObjectJson.GetString(spec, "nodeName")) || ObjectJson.GetString(status, "phase") is "Succeeded" or "Failed")
+            {
+                grace = 0;
+            }
+
+            if (grace < 0)
+            {
+                grace = 1;
+            }
+
+            if (grace == 0)
+            {
+                return Commit(rt, old, null, ChangeType.Deleted);
+            }
+
+            meta["deletionTimestamp"] = ObjectJson.Timestamp(DateTimeOffset.UtcNow.AddSeconds(grace));
+            meta["deletionGracePeriodSeconds"] = grace;
+            var terminating = Commit(rt, old, pod, ChangeType.Modified);
+            ScheduleKubelet(terminating, grace);
+            return terminating;
+        }
+    }
+
+    /// <summary>The kubelet's part: once the pod has terminated, it is removed (if it is still that pod and still terminating).</summary>
+    private void ScheduleKubelet(StoredObject pod, long graceSeconds)
+    {
+        TimeSpan delay;
+        switch (_options.Kubelet)
+        {
+            case KubeletMode.GracePeriod:
+                delay = TimeSpan.FromSeconds(graceSeconds);
+                break;
+            case KubeletMode.FixedDelay:
+                delay = _options.KubeletDelay;
+                break;
+            default:
+                return;
+        }
+
+        var (ns, name, uid) = (pod.Namespace, pod.Name, pod.Uid);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, _stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                var current = _tables[ResourceRegistry.Pods].GetValueOrDefault(new ObjectKey(ns, name));
+                if (current is null || current.Uid != uid || ObjectJson.Metadata(current.ToMutable())["deletionTimestamp"] is null)
+                {
+                    return;
+                }
+
+                Commit(ResourceRegistry.Pods, current, null, ChangeType.Deleted);
+            }
+        });
     }
 
     public List<StoredObject> DeleteCollection(WatchFilter filter)
@@ -496,6 +601,21 @@ internal sealed class ObjectStore
         if (string.IsNullOrEmpty(ObjectJson.GetString(status, "phase")))
         {
             status["phase"] = "Active";
+        }
+    }
+
+    private static void CheckPreconditions(ResourceType rt, StoredObject old, string name, string? uidPrecondition, string? rvPrecondition)
+    {
+        if (!string.IsNullOrEmpty(uidPrecondition) && uidPrecondition != old.Uid)
+        {
+            throw ApiStatusException.Conflict(rt, name,
+                $"Precondition failed: UID in precondition: {uidPrecondition}, UID in object meta: {old.Uid}");
+        }
+
+        if (!string.IsNullOrEmpty(rvPrecondition) && rvPrecondition != Rv(old))
+        {
+            throw ApiStatusException.Conflict(rt, name,
+                $"Precondition failed: ResourceVersion in precondition: {rvPrecondition}, ResourceVersion in object meta: {Rv(old)}");
         }
     }
 
