@@ -14,6 +14,16 @@ public interface ISchedulerMetrics
 
     /// <summary>One binding call and how it ended (Bound, AlreadyBound, Gone, Failed).</summary>
     void Binding(string outcome, TimeSpan duration);
+
+    /// <summary>One run of DefaultPreemption's PostFilter, whatever its outcome (scheduler_preemption_attempts_total).</summary>
+    void PreemptionAttempt()
+    {
+    }
+
+    /// <summary>A preemption carried out, with its number of victims (scheduler_preemption_victims).</summary>
+    void PreemptionVictims(int victims)
+    {
+    }
 }
 
 /// <summary>Metrics that go nowhere, for tools and tests that do not need them.</summary>

@@ -120,7 +120,8 @@ internal sealed class FakeBinder : IBinder
 /// <summary>What the loop reported, in order.</summary>
 internal sealed class RecordingReporter : ISchedulingReporter
 {
-    public sealed record Report(string Kind, string Pod, string? Node, string? Reason, string? Message);
+    /// <summary><see cref="Nomination"/>: what the report wrote to status.nominatedNodeName (a node, "" cleared, null untouched).</summary>
+    public sealed record Report(string Kind, string Pod, string? Node, string? Reason, string? Message, string? Nomination = null);
 
     private readonly ConcurrentQueue<Report> _reports = new();
 
@@ -137,6 +138,34 @@ internal sealed class RecordingReporter : ISchedulingReporter
 
     void ISchedulingReporter.FailedScheduling(PodInfo pod, string reason, string message) =>
         _reports.Enqueue(new Report("FailedScheduling", pod.Name, null, reason, message));
+
+    void ISchedulingReporter.FailedScheduling(PodInfo pod, string reason, string message, string? nominatedNodeName) =>
+        _reports.Enqueue(new Report("FailedScheduling", pod.Name, null, reason, message, nominatedNodeName));
+
+    void ISchedulingReporter.ClearNomination(PodInfo pod) =>
+        _reports.Enqueue(new Report("ClearNomination", pod.Name, null, null, null, ""));
+}
+
+/// <summary>Records every eviction the loop asks for; outcomes scripted per victim (Preempted by default).</summary>
+internal sealed class FakePreemptionExecutor : IPreemptionExecutor
+{
+    private readonly ConcurrentQueue<(string Preemptor, string Victim, string Node)> _calls = new();
+    private readonly ConcurrentDictionary<string, (PreemptOutcome, string?)> _script = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<(string Preemptor, string Victim, string Node)> Calls => _calls.ToArray();
+
+    /// <summary>Every call for <paramref name="victim"/> returns <paramref name="outcome"/>.</summary>
+    public FakePreemptionExecutor Returns(string victim, PreemptOutcome outcome, string? error = null)
+    {
+        _script[victim] = (outcome, error);
+        return this;
+    }
+
+    public Task<(PreemptOutcome Outcome, string? Error)> PreemptAsync(PodInfo preemptor, PodInfo victim, string nodeName, CancellationToken cancellationToken)
+    {
+        _calls.Enqueue((preemptor.Name, victim.Name, nodeName));
+        return Task.FromResult(_script.TryGetValue(victim.Name, out var scripted) ? scripted : (PreemptOutcome.Preempted, (string?)null));
+    }
 }
 
 /// <summary>Counts what the loop measures.</summary>
@@ -145,7 +174,18 @@ internal sealed class CountingMetrics : ISchedulerMetrics
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _bindings = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(int Attempts, TimeSpan SinceFirstQueued)> _scheduled = new();
+    private readonly ConcurrentQueue<int> _victims = new();
     private int _negativeDurations;
+    private int _preemptionAttempts;
+
+    public int PreemptionAttempts => Volatile.Read(ref _preemptionAttempts);
+
+    /// <summary>The victim count of each preemption carried out.</summary>
+    public IReadOnlyList<int> Victims => _victims.ToArray();
+
+    public void PreemptionAttempt() => Interlocked.Increment(ref _preemptionAttempts);
+
+    public void PreemptionVictims(int victims) => _victims.Enqueue(victims);
 
     public int Attempts(string result) => _attempts.GetValueOrDefault(result);
 
@@ -194,14 +234,18 @@ internal sealed class LoopHarness : IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private long _order;
 
-    public LoopHarness(int bindConcurrency = 2, int bindQueueCapacity = 16)
+    /// <param name="preemption">Give the loop an executor (<see cref="Evictions"/>), so that it preempts.</param>
+    public LoopHarness(int bindConcurrency = 2, int bindQueueCapacity = 16, bool preemption = false)
     {
         Translator = new ObjectTranslator(Interner);
         Cache = new SchedulerCache(Interner);
         Queue = new SchedulingQueue(Clock);
         Engine = new SchedulingEngine(SchedulerProfile.NodePacking(), Interner);
-        Loop = new SchedulerLoop(Queue, Cache, Engine, Binder, Reporter, Metrics, Clock, bindConcurrency, bindQueueCapacity);
+        Loop = new SchedulerLoop(Queue, Cache, Engine, Binder, Reporter, Metrics, Clock, bindConcurrency, bindQueueCapacity,
+            preemption ? Evictions : null);
     }
+
+    public FakePreemptionExecutor Evictions { get; } = new();
 
     public Interner Interner { get; } = new();
     public ObjectTranslator Translator { get; }
@@ -222,15 +266,32 @@ internal sealed class LoopHarness : IAsyncDisposable
     }
 
     /// <summary>A pending pod, queued; pods added earlier pop first.</summary>
-    public PodInfo Add(PodBuilder pod)
+    public PodInfo Add(PodBuilder pod, int priority = 0, bool preemptionNever = false)
     {
-        PodInfo info = Translator.TranslatePod(pod.Build(), order: ++_order);
+        PodInfo info = Translator.TranslatePod(pod.Build(), priority, preemptionNever, order: ++_order);
         Queue.Add(info);
         return info;
     }
 
     /// <summary>A pod as the watch sees it once bound (spec.nodeName set).</summary>
-    public PodInfo BoundPod(PodBuilder pod) => Translator.TranslatePod(pod.Build(), order: ++_order);
+    public PodInfo BoundPod(PodBuilder pod, int priority = 0) => Translator.TranslatePod(pod.Build(), priority, order: ++_order);
+
+    /// <summary>A bound pod the watch delivered: counted on its node in the cache.</summary>
+    public PodInfo Running(PodBuilder pod, int priority = 0)
+    {
+        PodInfo info = BoundPod(pod, priority);
+        Cache.AddOrUpdateBoundPod(info);
+        return info;
+    }
+
+    /// <summary>What the watch's deletion of a bound pod does: it leaves the cache, and unschedulable pods move.</summary>
+    public void WatchDeletes(string pod)
+    {
+        if (Cache.RemovePod("default/" + pod)) Queue.MoveAllToActiveOrBackoff("AssignedPodDelete");
+    }
+
+    /// <summary>The node the pod is nominated to in the cache's state, or null.</summary>
+    public string? Nominated(string pod) => Cache.Read(s => s.FindNominated("default/" + pod)?.NominatedNodeName);
 
     /// <summary>Runs the loop in the background; <see cref="Run"/> ends when it stops.</summary>
     public void Start()
