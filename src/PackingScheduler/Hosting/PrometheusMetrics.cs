@@ -23,6 +23,8 @@ public sealed class PrometheusMetrics : ISchedulerMetrics
     private readonly Gauge _pending;
     private readonly Gauge _cacheSize;
     private readonly Gauge _multicoreSlots;
+    private readonly Counter _preemptionAttempts;
+    private readonly Histogram _preemptionVictims;
 
     public PrometheusMetrics(string profile)
     {
@@ -45,6 +47,10 @@ public sealed class PrometheusMetrics : ISchedulerMetrics
         _cacheSize = f.CreateGauge("scheduler_cache_size", "Number of nodes, pods, and assumed (bound) pods in the scheduler cache.", "type");
         _multicoreSlots = f.CreateGauge("packing_scheduler_nodes_fitting_multicore_pilot",
             "Schedulable nodes with at least 8 free cores (cpu requests), i.e. that could still take an 8-core pilot.");
+        // kube-scheduler's names, help texts and buckets (#victims over 64 is rare: one bucket).
+        _preemptionAttempts = f.CreateCounter("scheduler_preemption_attempts_total", "Total preemption attempts in the cluster till now");
+        _preemptionVictims = f.CreateHistogram("scheduler_preemption_victims", "Number of selected preemption victims",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 7) });
     }
 
     public CollectorRegistry Registry { get; }
@@ -64,6 +70,10 @@ public sealed class PrometheusMetrics : ISchedulerMetrics
         _bindings.WithLabels(outcome).Inc();
         _bindingDuration.Observe(duration.TotalSeconds);
     }
+
+    public void PreemptionAttempt() => _preemptionAttempts.Inc();
+
+    public void PreemptionVictims(int victims) => _preemptionVictims.Observe(victims);
 
     /// <summary>Gauges read from the queue and the cache just before each scrape.</summary>
     public void ObserveOnScrape(SchedulingQueue queue, SchedulerCache cache)

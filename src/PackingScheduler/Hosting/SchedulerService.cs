@@ -94,6 +94,10 @@ public sealed partial class SchedulerService : BackgroundService
                 ct => _client.SchedulingV1.ListPriorityClassAsync(cancellationToken: ct),
                 (rv, err, ct) => _client.SchedulingV1.WatchListPriorityClassAsync(allowWatchBookmarks: true, resourceVersion: rv, onError: err, cancellationToken: ct),
                 Events.PriorityClasses, informerLog)),
+            Start(new Informer<V1PodDisruptionBudget, V1PodDisruptionBudgetList>("poddisruptionbudgets",
+                ct => _client.PolicyV1.ListPodDisruptionBudgetForAllNamespacesAsync(cancellationToken: ct),
+                (rv, err, ct) => _client.PolicyV1.WatchListPodDisruptionBudgetForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, onError: err, cancellationToken: ct),
+                Events.DisruptionBudgets, informerLog)),
         };
         background.Add(Reporter.RunAsync(stoppingToken));
         background.Add(Queue.RunAsync(stoppingToken));
@@ -130,7 +134,9 @@ public sealed partial class SchedulerService : BackgroundService
     {
         IBinder binder = new ApiBinder(_client, _options.BindTimeout);
         var engine = new SchedulingEngine(_options.Profile, Cache.Interner);
-        Loop = new SchedulerLoop(Queue, Cache, engine, binder, Reporter, Metrics, SystemClock.Instance, _options.BindConcurrency);
+        var preemption = new ApiPreemptionExecutor(_client, _options.SchedulerName, Reporter, _loggers.CreateLogger<ApiPreemptionExecutor>(), _options.BindTimeout);
+        Loop = new SchedulerLoop(Queue, Cache, engine, binder, Reporter, Metrics, SystemClock.Instance, _options.BindConcurrency,
+            preemptionExecutor: preemption);
         // Bindings already decided get the drain timeout after the stop, unless aborted first.
         using var drain = CancellationTokenSource.CreateLinkedTokenSource(abortBindings);
         using CancellationTokenRegistration reg = stopScheduling.Register(() => drain.CancelAfter(_options.DrainTimeout));

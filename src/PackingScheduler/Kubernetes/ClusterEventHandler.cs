@@ -14,6 +14,13 @@ namespace PackingScheduler.Kubernetes;
 /// namespaces and priority classes go to the cluster state. Events that could make a waiting
 /// pod fit move the unschedulable pods back. A pod that cannot be translated is reported
 /// unschedulable with the reason, never dropped silently and never allowed to crash the loop.
+/// <para>
+/// Preemption: PodDisruptionBudgets go to the cluster state; a pending pod of ours carrying
+/// status.nominatedNodeName (a restart, a new leader) is nominated there, and its nomination
+/// follows the pod as upstream's nominator does (kept across updates that carry none, dropped
+/// when the field is cleared or the pod is bound or deleted). A bound pod being deleted keeps
+/// holding its node, marked terminating, until the watch delivers its deletion.
+/// </para>
 /// </summary>
 public sealed partial class ClusterEventHandler
 {
@@ -63,6 +70,10 @@ public sealed partial class ClusterEventHandler
         items => ReplaceAll(items, SetStorageClass),
         sc => { SetStorageClass(sc); _queue.MoveAllToActiveOrBackoff("StorageClassAdd"); },
         sc => _cache.Write(s => s.RemoveStorageClass(sc.Metadata.Name)));
+    public IInformerHandler<V1PodDisruptionBudget> DisruptionBudgets => new Handler<V1PodDisruptionBudget>(
+        ReplaceDisruptionBudgets,
+        pdb => SetDisruptionBudget(pdb),
+        pdb => _cache.Write(s => s.RemoveDisruptionBudget(BudgetKey(pdb))));
     public IInformerHandler<V1PriorityClass> PriorityClasses => new Handler<V1PriorityClass>(
         items => { lock (_lock) foreach (V1PriorityClass pc in items) _priorities.AddOrUpdate(pc); },
         pc => { lock (_lock) _priorities.AddOrUpdate(pc); },
@@ -79,6 +90,47 @@ public sealed partial class ClusterEventHandler
     private void SetClaim(V1PersistentVolumeClaim pvc) => _cache.Write(s => s.SetClaim(ObjectTranslator.TranslateClaim(pvc)));
 
     private void SetStorageClass(V1StorageClass sc) => _cache.Write(s => s.SetStorageClass(ObjectTranslator.TranslateStorageClass(sc)));
+
+    // ---- PodDisruptionBudgets ----
+
+    private static string BudgetKey(V1PodDisruptionBudget pdb) => $"{pdb.Metadata.NamespaceProperty ?? "default"}/{pdb.Metadata.Name}";
+
+    private void ReplaceDisruptionBudgets(IReadOnlyList<V1PodDisruptionBudget> budgets)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (V1PodDisruptionBudget pdb in budgets)
+        {
+            if (SetDisruptionBudget(pdb)) keys.Add(BudgetKey(pdb));
+        }
+        _cache.Write(s =>
+        {
+            foreach (DisruptionBudget b in s.DisruptionBudgets.ToList())
+            {
+                if (!keys.Contains(b.Key)) s.RemoveDisruptionBudget(b.Key);
+            }
+        });
+    }
+
+    private bool SetDisruptionBudget(V1PodDisruptionBudget pdb)
+    {
+        DisruptionBudget budget;
+        try
+        {
+            // Upstream reads status.disruptionsAllowed: a budget the disruption controller has not
+            // processed yet allows no disruption.
+            pdb.Status ??= new V1PodDisruptionBudgetStatus();
+            budget = _translator.TranslateDisruptionBudget(pdb, Array.Empty<V1Pod>());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not a budget preemption can read; it protects nothing, as upstream's would not select.
+            LogInvalidBudget(pdb.Metadata?.NamespaceProperty + "/" + pdb.Metadata?.Name, Problem(pdb, e));
+            if (pdb.Metadata?.Name is not null) _cache.Write(s => s.RemoveDisruptionBudget(BudgetKey(pdb)));
+            return false;
+        }
+        _cache.Write(s => s.SetDisruptionBudget(budget));
+        return true;
+    }
 
     // ---- Nodes ----
 
@@ -164,7 +216,19 @@ public sealed partial class ClusterEventHandler
         {
             ForgetPending(key);
             PodInfo? bound = Translate(pod, reportIfOurs: false);
-            if (bound is not null) _cache.AddOrUpdateBoundPod(bound);
+            if (bound is null) return;
+            if (!bound.Terminating && HasPreemptionCondition(pod))
+            {
+                // Our own DisruptionTarget patch, seen before the DELETE's deletionTimestamp: the
+                // victim stays marked as the preemption marked it, so the preemptor waits for it.
+                PodInfo? cached = _cache.Read(s => s.FindPod(key));
+                if (cached is { TerminatingByPreemption: true } && cached.Uid == bound.Uid)
+                {
+                    bound.Terminating = true;
+                    bound.TerminatingByPreemption = true;
+                }
+            }
+            _cache.AddOrUpdateBoundPod(bound);
             return;
         }
         if (pod.Spec?.SchedulerName != _schedulerName) return;
@@ -183,10 +247,40 @@ public sealed partial class ClusterEventHandler
         if (info is null)
         {
             _queue.Delete(key);
+            _cache.Write(s => s.RemoveNomination(key));
             return;
         }
+        FollowNomination(key, info, previous, pod);
         if (previous is null) _queue.Add(info);
         else _queue.Update(null, info, PodUpdates.IsPodUpdated(previous, pod));
+    }
+
+    /// <summary>
+    /// Upstream's nominator on a pending pod's add or update: status.nominatedNodeName, when set,
+    /// nominates the pod there; when neither the previous nor this version has it, a nomination
+    /// made in memory (by a preemption whose status patch has not arrived yet) is kept, now for
+    /// the new pod object; when it was cleared, the nomination goes.
+    /// </summary>
+    private void FollowNomination(string key, PodInfo info, V1Pod? previous, V1Pod pod)
+    {
+        string? now = string.IsNullOrEmpty(pod.Status?.NominatedNodeName) ? null : pod.Status.NominatedNodeName;
+        bool before = !string.IsNullOrEmpty(previous?.Status?.NominatedNodeName);
+        _cache.Write(s =>
+        {
+            if (now is not null) s.Nominate(info, now);
+            else if (!before && s.FindNominated(key) is { NominatedNodeName: { } kept }) s.Nominate(info, kept);
+            else s.RemoveNomination(key);
+        });
+    }
+
+    private static bool HasPreemptionCondition(V1Pod pod)
+    {
+        if (pod.Status?.Conditions is null) return false;
+        foreach (V1PodCondition c in pod.Status.Conditions)
+        {
+            if (c?.Type == "DisruptionTarget") return c.Status == "True" && c.Reason == "PreemptionByScheduler";
+        }
+        return false;
     }
 
     private void DeletePod(V1Pod pod)
@@ -205,6 +299,8 @@ public sealed partial class ClusterEventHandler
             _invalid.Remove(key);
         }
         if (was) _queue.Delete(key);
+        // A pod bound or deleted holds no room as a nominee any more (only pending pods of ours are nominated).
+        if (was) _cache.Write(s => s.RemoveNomination(key));
         // Its failure record (kept to count repeated FailedScheduling events) would otherwise stay forever.
         _reporter.Forget(key);
     }
@@ -255,6 +351,9 @@ public sealed partial class ClusterEventHandler
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "node {Node} is ignored: {Problem}")]
     private partial void LogInvalidNode(string node, string problem);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "PodDisruptionBudget {Budget} is ignored: {Problem}")]
+    private partial void LogInvalidBudget(string budget, string problem);
 
     private sealed class Handler<T> : IInformerHandler<T>
     {

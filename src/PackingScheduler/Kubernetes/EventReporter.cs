@@ -68,7 +68,14 @@ public sealed partial class EventReporter : ISchedulingReporter
             $"Successfully assigned {pod.NamespaceName}/{pod.Name} to {nodeName}", NewEventName(pod, now), now, ct));
     }
 
-    public void FailedScheduling(PodInfo pod, string reason, string message)
+    public void FailedScheduling(PodInfo pod, string reason, string message) => FailedScheduling(pod, reason, message, null);
+
+    /// <summary>
+    /// As above; a non-null <paramref name="nominatedNodeName"/> (a node, or "" to clear) is written
+    /// to status.nominatedNodeName in the same status patch as the condition, and always written:
+    /// the loop passes it only when the nomination changes.
+    /// </summary>
+    public void FailedScheduling(PodInfo pod, string reason, string message, string? nominatedNodeName)
     {
         DateTime now = _clock.UtcNow;
         bool create = false, patch = false, condition = false;
@@ -101,7 +108,24 @@ public sealed partial class EventReporter : ISchedulingReporter
         }
         if (create) Enqueue(ct => CreateEventAsync(pod, "Warning", "FailedScheduling", "Scheduling", message, eventName, now, ct));
         if (patch) Enqueue(ct => PatchSeriesAsync(pod, eventName, count, now, ct));
-        if (condition) Enqueue(ct => PatchConditionAsync(pod, reason, message, now, ct));
+        if (condition || nominatedNodeName is not null)
+            Enqueue(ct => PatchConditionAsync(pod, condition ? reason : null, message, nominatedNodeName, now, ct));
+    }
+
+    /// <summary>status.nominatedNodeName cleared: a higher-priority preemptor took the node this pod was nominated to.</summary>
+    public void ClearNomination(PodInfo pod)
+    {
+        DateTime now = _clock.UtcNow;
+        Enqueue(ct => PatchConditionAsync(pod, null, null, "", now, ct));
+    }
+
+    /// <summary>The Preempted event on a victim, related to its preemptor, as upstream's PreemptPod writes it.</summary>
+    public void Preempted(PodInfo victim, PodInfo preemptor, string nodeName)
+    {
+        DateTime now = _clock.UtcNow;
+        var related = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = preemptor.Name, NamespaceProperty = preemptor.NamespaceName, Uid = preemptor.Uid };
+        Enqueue(ct => CreateEventAsync(victim, "Normal", "Preempted", "Preempting",
+            $"Preempted by pod {preemptor.Uid} on node {nodeName}", NewEventName(victim, now), now, ct, related));
     }
 
     /// <summary>Forget a pod that is gone (deleted or bound elsewhere).</summary>
@@ -146,7 +170,8 @@ public sealed partial class EventReporter : ISchedulingReporter
 
     private static string NewEventName(PodInfo pod, DateTime now) => $"{pod.Name}.{now.Ticks:x}";
 
-    private async Task CreateEventAsync(PodInfo pod, string type, string reason, string action, string note, string name, DateTime now, CancellationToken ct)
+    private async Task CreateEventAsync(PodInfo pod, string type, string reason, string action, string note, string name, DateTime now, CancellationToken ct,
+        V1ObjectReference? related = null)
     {
         var ev = new Eventsv1Event
         {
@@ -161,6 +186,7 @@ public sealed partial class EventReporter : ISchedulingReporter
             Type = type,
             Note = note.Length > 1024 ? note[..1024] : note,
             Regarding = new V1ObjectReference { ApiVersion = "v1", Kind = "Pod", Name = pod.Name, NamespaceProperty = pod.NamespaceName, Uid = pod.Uid },
+            Related = related,
         };
         await _client.EventsV1.CreateNamespacedEventAsync(ev, pod.NamespaceName, cancellationToken: ct).ConfigureAwait(false);
         Interlocked.Increment(ref _eventsWritten);
@@ -173,18 +199,22 @@ public sealed partial class EventReporter : ISchedulingReporter
         Interlocked.Increment(ref _eventsWritten);
     }
 
-    private async Task PatchConditionAsync(PodInfo pod, string reason, string message, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// One strategic-merge status patch: the PodScheduled=False condition when <paramref name="reason"/>
+    /// is given, and status.nominatedNodeName when <paramref name="nominatedNodeName"/> is ("" removes it).
+    /// </summary>
+    private async Task PatchConditionAsync(PodInfo pod, string? reason, string? message, string? nominatedNodeName, DateTime now, CancellationToken ct)
     {
-        string body = KubernetesJson.Serialize(new
+        var status = new Dictionary<string, object?>();
+        if (reason is not null)
         {
-            status = new
+            status["conditions"] = new[]
             {
-                conditions = new[]
-                {
-                    new { type = "PodScheduled", status = "False", reason, message, lastTransitionTime = now.ToString("yyyy-MM-ddTHH:mm:ssZ") },
-                },
-            },
-        });
+                new { type = "PodScheduled", status = "False", reason, message, lastTransitionTime = now.ToString("yyyy-MM-ddTHH:mm:ssZ") },
+            };
+        }
+        if (nominatedNodeName is not null) status["nominatedNodeName"] = nominatedNodeName.Length == 0 ? null : nominatedNodeName;
+        string body = KubernetesJson.Serialize(new Dictionary<string, object> { ["status"] = status });
         await _client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(body, V1Patch.PatchType.StrategicMergePatch), pod.Name, pod.NamespaceName, cancellationToken: ct).ConfigureAwait(false);
         Interlocked.Increment(ref _conditionsWritten);
     }

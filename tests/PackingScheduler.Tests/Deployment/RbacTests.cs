@@ -15,7 +15,8 @@ namespace PackingScheduler.Tests.Deployment;
 /// <summary>
 /// The RBAC rules in manifests/ against the API calls the scheduler really makes: the live
 /// scheduler runs against the recording test API server (leader election on, one pod bound, one
-/// unschedulable), and every logged request must be allowed by a rule, and every rule used.
+/// unschedulable, one preempting the first), and every logged request must be allowed by a rule,
+/// and every rule used.
 /// </summary>
 [Collection(LiveCollection.Name)]
 public sealed class RbacTests
@@ -122,9 +123,17 @@ public sealed class RbacTests
     [Fact]
     public async Task Every_call_of_a_live_run_is_allowed_and_every_rule_is_used()
     {
-        await using Server server = await Server.StartAsync();
+        // The server plays the kubelet, so that a preemption victim's graceful deletion finishes.
+        await using Server server = await Server.StartAsync(new TestApiServerOptions { Kubelet = KubeletMode.FixedDelay, KubeletDelay = TimeSpan.FromMilliseconds(100) });
         server.Create(ClusterBuilder.Node("wn-1", 16));
         server.Create(new V1Namespace { Metadata = new V1ObjectMeta { Name = "atlas" } });
+        server.Create(new V1PriorityClass { Metadata = new V1ObjectMeta { Name = "production" }, Value = 1000 });
+        server.Create(new V1PodDisruptionBudget
+        {
+            Metadata = new V1ObjectMeta { Name = "pilots", NamespaceProperty = "atlas" },
+            Spec = new V1PodDisruptionBudgetSpec { MinAvailable = 1, Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "pilot" } } },
+            Status = new V1PodDisruptionBudgetStatus { DisruptionsAllowed = 1 },
+        });
 
         // The deployment's own configuration (lock name and namespace, profile); only the timings
         // are shortened so that the lease is renewed (an update) within the test.
@@ -156,6 +165,15 @@ public sealed class RbacTests
             await WaitAsync(() => server.List<Eventsv1Event>("atlas").Any(e => e.Reason == "FailedScheduling")
                                   && server.List<Eventsv1Event>("atlas").Any(e => e.Reason == "Scheduled"), "both events written");
             await WaitAsync(() => server.Requests.Any(r => r.Request.Resource == "leases" && r.Verb == "update"), "the lease renewed");
+
+            // A production pilot that needs the whole node preempts "fits": the DisruptionTarget
+            // condition, the DELETE, the Preempted event, and the preemptor's nominatedNodeName.
+            V1Pod pilot = ClusterBuilder.Pod("production-pilot", 16);
+            pilot.Spec.PriorityClassName = "production";
+            server.Create(pilot);
+            await server.WaitForAsync<V1Pod>("production-pilot", "atlas", p => p.Spec.NodeName == "wn-1", Patience);
+            Assert.Null(server.Get<V1Pod>("fits", "atlas"));
+            await WaitAsync(() => server.List<Eventsv1Event>("atlas").Any(e => e.Reason == "Preempted"), "the Preempted event written");
         }
 
         // Repeats of one failure become a series PATCH after EventReporter.SeriesInterval; the

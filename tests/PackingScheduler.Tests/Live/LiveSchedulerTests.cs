@@ -71,10 +71,12 @@ public sealed class LiveSchedulerTests
         V1Pod reported = await server.WaitForAsync<V1Pod>("big", "atlas",
             p => p.Status?.Conditions?.Any(c => c.Type == "PodScheduled" && c.Status == "False" && c.Reason == "Unschedulable") == true, Patience);
         V1PodCondition condition = reported.Status.Conditions.Single(c => c.Type == "PodScheduled");
-        Assert.Equal("0/1 nodes are available: 1 Insufficient cpu.", condition.Message);
+        // kube-scheduler's message, with what DefaultPreemption (PostFilter) found: nothing to evict.
+        const string message = "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+        Assert.Equal(message, condition.Message);
         Eventsv1Event failed = await WaitForEventAsync(server, "atlas", "big", "FailedScheduling");
         Assert.Equal("Warning", failed.Type);
-        Assert.Equal("0/1 nodes are available: 1 Insufficient cpu.", failed.Note);
+        Assert.Equal(message, failed.Note);
         Assert.Equal(ClusterBuilder.SchedulerName, failed.ReportingController);
 
         server.Create(ClusterBuilder.Node("large", 16));
