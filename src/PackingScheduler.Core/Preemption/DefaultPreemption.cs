@@ -17,7 +17,15 @@ public sealed record PreemptionCandidate(NodeInfo Node, IReadOnlyList<PodInfo> V
 /// </summary>
 public sealed record PreemptionResult(PreemptionCandidate? Chosen, string? Message, IReadOnlyList<PodInfo> LowerPriorityNominated)
 {
+    /// <summary>
+    /// False when the pod may not preempt at all (preemptionPolicy Never, or its victims still
+    /// terminating): upstream then leaves its nomination as it is, where a failed search clears it.
+    /// </summary>
+    public bool Eligible { get; init; } = true;
+
     public static PreemptionResult Failed(string message) => new(null, "preemption: " + message, Array.Empty<PodInfo>());
+
+    public static PreemptionResult NotEligible(string message) => Failed(message) with { Eligible = false };
 }
 
 /// <summary>
@@ -63,14 +71,14 @@ public sealed class DefaultPreemption
         IReadOnlyDictionary<string, NodeVerdict> verdicts = failed.Verdicts ?? new Dictionary<string, NodeVerdict>();
 
         // 1) Eligibility.
-        if (pod.PreemptionNever) return PreemptionResult.Failed(NeverPolicy);
+        if (pod.PreemptionNever) return PreemptionResult.NotEligible(NeverPolicy);
         if (pod.NominatedNodeName is { } nominated
             && !(verdicts.TryGetValue(nominated, out NodeVerdict? onNominated) && onNominated.Unresolvable)
             && cluster.FindNode(nominated) is { } nominatedNode)
         {
             foreach (PodInfo p in nominatedNode.Pods)
             {
-                if (p.Priority < pod.Priority && p.TerminatingByPreemption) return PreemptionResult.Failed(TerminatingOnNominated);
+                if (p.Priority < pod.Priority && p.TerminatingByPreemption) return PreemptionResult.NotEligible(TerminatingOnNominated);
             }
         }
 

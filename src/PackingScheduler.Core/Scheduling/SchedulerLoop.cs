@@ -276,7 +276,7 @@ public sealed class SchedulerLoop
             }
             return new PostFilterOutcome(p, evict, Cleared: false);
         }
-        bool notEligible = p.Message is "preemption: " + DefaultPreemption.NeverPolicy or "preemption: " + DefaultPreemption.TerminatingOnNominated;
+        bool notEligible = !p.Eligible;
         bool cleared = false;
         if (!notEligible && pod.NominatedNodeName is not null)
         {

@@ -41,8 +41,8 @@ public static class ClusterDumpCommand
                                  (default node-packing-scheduler)
 
         Writes nodes, the non-terminal pods bound to them, the pending pods of the scheduler,
-        PriorityClasses, PersistentVolumes and claims, StorageClasses and Namespaces as one scenario
-        file. Replay it with: packing-scheduler simulate -f FILE [--explain NAMESPACE/POD]
+        PriorityClasses, PodDisruptionBudgets, PersistentVolumes and claims, StorageClasses and
+        Namespaces as one scenario file. Replay it with: packing-scheduler simulate -f FILE [--explain NAMESPACE/POD]
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
@@ -123,7 +123,9 @@ public static class ClusterDumpCommand
             (c, ct) => client.StorageV1.ListStorageClassAsync(continueParameter: c, limit: PageSize, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         var namespaces = await ListAllAsync<V1NamespaceList, V1Namespace>(
             (c, ct) => client.CoreV1.ListNamespaceAsync(continueParameter: c, limit: PageSize, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        return Reduce(nodes, pods, priorityClasses, volumes, claims, storageClasses, namespaces, schedulerName);
+        var budgets = await ListAllAsync<V1PodDisruptionBudgetList, V1PodDisruptionBudget>(
+            (c, ct) => client.PolicyV1.ListPodDisruptionBudgetForAllNamespacesAsync(continueParameter: c, limit: PageSize, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+        return Reduce(nodes, pods, priorityClasses, volumes, claims, storageClasses, namespaces, schedulerName, budgets);
     }
 
     /// <summary>The pure part of <see cref="CollectAsync"/>: selection, order and stripping.</summary>
@@ -135,7 +137,8 @@ public static class ClusterDumpCommand
         IEnumerable<V1PersistentVolumeClaim> claims,
         IEnumerable<V1StorageClass> storageClasses,
         IEnumerable<V1Namespace> namespaces,
-        string schedulerName)
+        string schedulerName,
+        IEnumerable<V1PodDisruptionBudget>? budgets = null)
     {
         var warnings = new List<string>();
         List<V1Node> nodeList = nodes.OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).Select(StripNode).ToList();
@@ -182,7 +185,12 @@ public static class ClusterDumpCommand
             bound.OrderBy(p => p.Spec.NodeName, StringComparer.Ordinal).ThenBy(Key, StringComparer.Ordinal).Select(StripPod).ToList(),
             // Simulate keeps file order among equal priorities; the live queue's order is arrival order.
             pending.OrderBy(p => p.Metadata.CreationTimestamp ?? DateTime.MinValue).ThenBy(Key, StringComparer.Ordinal).Select(StripPod).ToList(),
-            warnings);
+            warnings)
+        {
+            PodDisruptionBudgets = (budgets ?? [])
+                .OrderBy(b => b.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(b => b.Metadata.Name, StringComparer.Ordinal)
+                .Select(StripBudget).ToList(),
+        };
     }
 
     /// <summary>The scenario text: a comment header, then one document per object.</summary>
@@ -275,8 +283,29 @@ public static class ClusterDumpCommand
                 InitContainers = s.InitContainers is { Count: > 0 } ? s.InitContainers.Select(c => StripContainer(c, init: true)).ToList() : null,
                 Volumes = StripVolumes(s.Volumes),
             },
+            // Preemption reads these: start times order victims; a nomination is tried first.
+            Status = pod.Status is { } st && (st.StartTime is not null || !string.IsNullOrEmpty(st.NominatedNodeName))
+                ? new V1PodStatus { StartTime = st.StartTime, NominatedNodeName = string.IsNullOrEmpty(st.NominatedNodeName) ? null : st.NominatedNodeName }
+                : null,
         };
     }
+
+    /// <summary>A budget as preemption reads it: selector and bounds, and the controller's status as it is.</summary>
+    private static V1PodDisruptionBudget StripBudget(V1PodDisruptionBudget b) => new()
+    {
+        ApiVersion = "policy/v1",
+        Kind = "PodDisruptionBudget",
+        Metadata = new V1ObjectMeta { Name = b.Metadata.Name, NamespaceProperty = b.Metadata.NamespaceProperty },
+        Spec = new V1PodDisruptionBudgetSpec { Selector = b.Spec?.Selector, MinAvailable = b.Spec?.MinAvailable, MaxUnavailable = b.Spec?.MaxUnavailable },
+        Status = new V1PodDisruptionBudgetStatus
+        {
+            DisruptionsAllowed = b.Status?.DisruptionsAllowed ?? 0,
+            CurrentHealthy = b.Status?.CurrentHealthy ?? 0,
+            DesiredHealthy = b.Status?.DesiredHealthy ?? 0,
+            ExpectedPods = b.Status?.ExpectedPods ?? 0,
+            DisruptedPods = b.Status?.DisruptedPods is { Count: > 0 } d ? d : null,
+        },
+    };
 
     private static V1Container StripContainer(V1Container c, bool init) => new()
     {
@@ -355,9 +384,11 @@ public static class ClusterDumpCommand
         IReadOnlyList<V1Pod> PendingPods,
         IReadOnlyList<string> Warnings)
     {
-        /// <summary>Definitions first (what pods refer to), then nodes, running pods, pending pods.</summary>
+        public IReadOnlyList<V1PodDisruptionBudget> PodDisruptionBudgets { get; init; } = [];
+
+        /// <summary>Definitions first (what pods refer to), then nodes, running pods, pending pods, budgets.</summary>
         public IEnumerable<object> Objects =>
             Namespaces.Cast<object>().Concat(PriorityClasses).Concat(StorageClasses).Concat(PersistentVolumes)
-                .Concat(PersistentVolumeClaims).Concat(Nodes).Concat(BoundPods).Concat(PendingPods);
+                .Concat(PersistentVolumeClaims).Concat(Nodes).Concat(BoundPods).Concat(PendingPods).Concat(PodDisruptionBudgets);
     }
 }

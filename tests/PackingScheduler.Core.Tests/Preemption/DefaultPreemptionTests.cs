@@ -84,6 +84,7 @@ public sealed class DefaultPreemptionTests
         (ScheduleResult failed, PreemptionResult r) = Preempt(c, Pending(c, "p", "1", 100));
 
         Assert.Null(r.Chosen);
+        Assert.True(r.Eligible);
         Assert.Equal("0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.",
             failed.Message + " " + r.Message);
     }
@@ -97,6 +98,7 @@ public sealed class DefaultPreemptionTests
         (_, PreemptionResult r) = Preempt(c, Pending(c, "p", "1", 100, never: true));
 
         Assert.Null(r.Chosen);
+        Assert.False(r.Eligible);
         Assert.Equal("preemption: not eligible due to preemptionPolicy=Never.", r.Message);
     }
 
@@ -112,6 +114,7 @@ public sealed class DefaultPreemptionTests
         (_, PreemptionResult r) = Preempt(c, pod);
 
         Assert.Null(r.Chosen);
+        Assert.False(r.Eligible);
         Assert.Equal("preemption: not eligible due to a terminating pod on the nominated node.", r.Message);
 
         // A pod deleted for another reason does not hold the preemptor back.

@@ -71,6 +71,9 @@ public sealed class ClusterDumpCommandTests
         V1Node c = Node("wn-c", 32, "z1", new V1Taint { Key = "dedicated", Value = "cms", Effect = "NoSchedule" });
 
         V1Pod running = Pod("running-12c", 12, nodeName: "wn-a", schedulerName: "default-scheduler");
+        running.Metadata.Labels ??= new Dictionary<string, string>();
+        running.Metadata.Labels["app"] = "analysis";
+        running.Status = new V1PodStatus { Phase = "Running", StartTime = new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc) };
         running.Metadata.Annotations = new Dictionary<string, string> { ["harvester/worker"] = Secret };
         running.Spec.Containers[0].Env = [new V1EnvVar { Name = "TOKEN", Value = Secret }];
         running.Spec.Containers[0].Command = ["/bin/sh", "-c", $"echo {Secret}"];
@@ -95,6 +98,13 @@ public sealed class ClusterDumpCommandTests
     {
         Server server = await Server.StartAsync();
         server.Create(new V1Namespace { Metadata = new V1ObjectMeta { Name = "atlas", Labels = new Dictionary<string, string> { ["experiment"] = "atlas" } } });
+        server.Create(new V1PodDisruptionBudget
+        {
+            ApiVersion = "policy/v1", Kind = "PodDisruptionBudget",
+            Metadata = new V1ObjectMeta { Name = "analysis", NamespaceProperty = "atlas" },
+            Spec = new V1PodDisruptionBudgetSpec { MinAvailable = 1, Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "analysis" } } },
+            Status = new V1PodDisruptionBudgetStatus { DisruptionsAllowed = 0, CurrentHealthy = 1, DesiredHealthy = 1, ExpectedPods = 1 },
+        });
         (List<object> kept, List<V1Pod> leftOut) = Site();
         foreach (object o in kept.Concat(leftOut))
         {
@@ -159,6 +169,10 @@ public sealed class ClusterDumpCommandTests
         Assert.Single(dumped.StorageClasses);
         Assert.Contains(dumped.PriorityClasses, p => p.Object.Metadata.Name == "grid-production" && p.Object.Value == 1000);
         Assert.Contains(dumped.Namespaces, n => n.Object.Metadata.Name == "atlas" && n.Object.Metadata.Labels["experiment"] == "atlas");
+        // What preemption reads: budgets with the controller's status, and when running pods started.
+        V1PodDisruptionBudget budget = Assert.Single(dumped.PodDisruptionBudgets).Object;
+        Assert.Equal(("atlas", "analysis", 0), (budget.Metadata.NamespaceProperty, budget.Metadata.Name, budget.Status.DisruptionsAllowed ?? -1));
+        Assert.Equal(new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc), dumped.BoundPods.Single().Object.Status.StartTime?.ToUniversalTime());
 
         Dictionary<string, Placement> placements = Simulator.Run(dumped, SchedulerProfile.NodePacking()).ToDictionary(p => p.Pod);
         // Highest priority first: 8 cores fit only on the empty wn-b (wn-a has 4 free, wn-c is tainted).
