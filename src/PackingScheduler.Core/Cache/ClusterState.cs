@@ -32,6 +32,7 @@ public sealed class ClusterState
     private readonly Dictionary<string, DisruptionBudget> _budgets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PodInfo> _nominated = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<PodInfo>> _nominatedByNode = new(StringComparer.Ordinal);
+    private readonly PodAffinityIndex _affinityIndex = new();
 
     public ClusterState(Interner interner)
     {
@@ -56,6 +57,9 @@ public sealed class ClusterState
     public int PodsWithRequiredAntiAffinityCount { get; private set; }
     public IReadOnlyCollection<PodInfo> Pods => _pods.Values;
 
+    /// <summary>The pods on present nodes indexed by label, and their affinity terms counted per topology domain.</summary>
+    public PodAffinityIndex AffinityIndex => _affinityIndex;
+
     /// <summary>Bumped on every change of nodes or pods.</summary>
     public long Generation { get; private set; }
 
@@ -69,8 +73,13 @@ public sealed class ClusterState
         Generation++;
         if (_nodeIndex.TryGetValue(node.Name, out int i))
         {
-            _nodes[i].CopySpecFrom(node);
-            return _nodes[i];
+            NodeInfo known = _nodes[i];
+            // The domains of the node's pods follow its labels.
+            bool relabel = !SameLabels(known.Labels, node.Labels);
+            if (relabel) DetachAll(known);
+            known.CopySpecFrom(node);
+            if (relabel) AttachAll(known);
+            return known;
         }
         int at = _nodes.BinarySearch(node, NodeNameOrder.Instance);
         Debug.Assert(at < 0);
@@ -80,7 +89,11 @@ public sealed class ClusterState
         // Pods that arrived before their node are attached now.
         foreach (PodInfo p in _pods.Values)
         {
-            if (p.NodeName == node.Name) node.AddPod(p);
+            if (p.NodeName == node.Name)
+            {
+                node.AddPod(p);
+                _affinityIndex.Attach(p, node);
+            }
         }
         return node;
     }
@@ -90,6 +103,7 @@ public sealed class ClusterState
     {
         if (!_nodeIndex.Remove(name, out int i)) return false;
         Generation++;
+        DetachAll(_nodes[i]);
         _nodes.RemoveAt(i);
         for (int j = i; j < _nodes.Count; j++) _nodeIndex[_nodes[j].Name] = j;
         return true;
@@ -104,7 +118,11 @@ public sealed class ClusterState
         _pods.Add(pod.Key, pod);
         if (pod.HasPodAffinity) PodsWithAffinityCount++;
         if (pod.HasRequiredAntiAffinity) PodsWithRequiredAntiAffinityCount++;
-        FindNode(pod.NodeName!)?.AddPod(pod);
+        if (FindNode(pod.NodeName!) is { } node)
+        {
+            node.AddPod(pod);
+            _affinityIndex.Attach(pod, node);
+        }
     }
 
     public PodInfo? RemovePod(string key)
@@ -113,7 +131,7 @@ public sealed class ClusterState
         Generation++;
         if (pod.HasPodAffinity) PodsWithAffinityCount--;
         if (pod.HasRequiredAntiAffinity) PodsWithRequiredAntiAffinityCount--;
-        if (pod.NodeName is not null) FindNode(pod.NodeName)?.RemovePod(pod);
+        if (pod.NodeName is not null && FindNode(pod.NodeName) is { } node && node.RemovePod(pod)) _affinityIndex.Detach(pod, node);
         return pod;
     }
 
@@ -161,6 +179,21 @@ public sealed class ClusterState
     public IReadOnlyCollection<DisruptionBudget> DisruptionBudgets => _budgets.Values;
     public void SetDisruptionBudget(DisruptionBudget budget) => _budgets[budget.Key] = budget;
     public void RemoveDisruptionBudget(string key) => _budgets.Remove(key);
+
+    private void AttachAll(NodeInfo node)
+    {
+        IReadOnlyList<PodInfo> pods = node.Pods;
+        for (int p = 0; p < pods.Count; p++) _affinityIndex.Attach(pods[p], node);
+    }
+
+    private void DetachAll(NodeInfo node)
+    {
+        IReadOnlyList<PodInfo> pods = node.Pods;
+        for (int p = 0; p < pods.Count; p++) _affinityIndex.Detach(pods[p], node);
+    }
+
+    private static bool SameLabels(LabelSet a, LabelSet b) =>
+        ReferenceEquals(a, b) || (a.Keys.SequenceEqual(b.Keys) && a.Values.SequenceEqual(b.Values));
 
     public void SetNamespace(string name, IDictionary<string, string>? labels)
     {

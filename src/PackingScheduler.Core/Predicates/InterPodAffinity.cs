@@ -41,41 +41,89 @@ public sealed class InterPodAffinity : IFilter
         bool incoming = _requiredAffinity.Length > 0 || _requiredAntiAffinity.Length > 0;
         // Nothing to count anywhere: the common case of pilots without affinity.
         if (!incoming && cluster.PodsWithRequiredAntiAffinityCount == 0) return null;
-        IReadOnlyList<NodeInfo> nodes = cluster.Nodes;
-        for (int n = 0; n < nodes.Count; n++)
+        PodAffinityIndex index = cluster.AffinityIndex;
+
+        // Existing pods' required anti-affinity terms that the incoming pod matches, per domain.
+        index.RequiredAntiAffinity.AddMatching(pod, podNamespaceLabels, _interner, _existingAntiAffinity, perTerm: 1, perWeight: 0);
+        DropZeros(_existingAntiAffinity);
+        if (!incoming) return null;
+
+        // Affinity counts only the pods that match all the terms: candidates from the narrowest term.
+        if (_requiredAffinity.Length > 0)
         {
-            NodeInfo node = nodes[n];
-            // Existing pods' required anti-affinity terms that the incoming pod matches.
-            IReadOnlyList<PodInfo> anti = node.PodsWithRequiredAntiAffinity;
-            for (int p = 0; p < anti.Count; p++)
+            int best = -1, fewest = int.MaxValue;
+            SelectorRequirement anchor = default;
+            for (int t = 0; t < _requiredAffinity.Length; t++)
             {
-                foreach (AffinityTerm t in anti[p].RequiredAntiAffinityTerms)
+                if (index.TryGetAnchor(_requiredAffinity[t].Term.Selector, out SelectorRequirement a, out int n) && n < fewest)
                 {
-                    if (t.Matches(pod, podNamespaceLabels, _interner) && node.Labels.TryGetValue(t.TopologyKey, out int v))
-                        TopologyPair.Add(_existingAntiAffinity, t.TopologyKey, v, 1);
+                    best = t;
+                    fewest = n;
+                    anchor = a;
                 }
             }
-            if (!incoming) continue;
-            IReadOnlyList<PodInfo> pods = node.Pods;
-            for (int p = 0; p < pods.Count; p++)
+            if (best >= 0)
             {
-                PodInfo existing = pods[p];
-                // Affinity counts only pods that match all the terms.
-                if (IncomingTerm.AllMatch(_requiredAffinity, existing, _interner))
+                foreach (int value in anchor.Values)
                 {
-                    foreach (IncomingTerm t in _requiredAffinity)
-                    {
-                        if (node.Labels.TryGetValue(t.TopologyKey, out int v)) TopologyPair.Add(_affinity, t.TopologyKey, v, 1);
-                    }
+                    if (index.PodsWithLabel(anchor.Key, value) is not { } bucket) continue;
+                    foreach (KeyValuePair<PodInfo, NodeInfo> e in bucket) CountAffinity(e.Key, e.Value);
                 }
-                foreach (IncomingTerm t in _requiredAntiAffinity)
+            }
+            else
+            {
+                ReadOnlySpan<NodeInfo> nodes = cluster.NodeSpan;
+                for (int n = 0; n < nodes.Length; n++)
                 {
-                    if (t.Matches(existing, _interner) && node.Labels.TryGetValue(t.TopologyKey, out int v))
-                        TopologyPair.Add(_antiAffinity, t.TopologyKey, v, 1);
+                    IReadOnlyList<PodInfo> pods = nodes[n].Pods;
+                    for (int p = 0; p < pods.Count; p++) CountAffinity(pods[p], nodes[n]);
+                }
+            }
+        }
+        foreach (IncomingTerm t in _requiredAntiAffinity)
+        {
+            if (index.TryGetAnchor(t.Term.Selector, out SelectorRequirement anchor, out _))
+            {
+                foreach (int value in anchor.Values)
+                {
+                    if (index.PodsWithLabel(anchor.Key, value) is not { } bucket) continue;
+                    foreach (KeyValuePair<PodInfo, NodeInfo> e in bucket) CountAntiAffinity(t, e.Key, e.Value);
+                }
+            }
+            else
+            {
+                ReadOnlySpan<NodeInfo> nodes = cluster.NodeSpan;
+                for (int n = 0; n < nodes.Length; n++)
+                {
+                    IReadOnlyList<PodInfo> pods = nodes[n].Pods;
+                    for (int p = 0; p < pods.Count; p++) CountAntiAffinity(t, pods[p], nodes[n]);
                 }
             }
         }
         return null;
+    }
+
+    private void CountAffinity(PodInfo existing, NodeInfo node)
+    {
+        if (!IncomingTerm.AllMatch(_requiredAffinity, existing, _interner)) return;
+        foreach (IncomingTerm t in _requiredAffinity)
+        {
+            if (node.Labels.TryGetValue(t.TopologyKey, out int v)) TopologyPair.Add(_affinity, t.TopologyKey, v, 1);
+        }
+    }
+
+    private void CountAntiAffinity(in IncomingTerm t, PodInfo existing, NodeInfo node)
+    {
+        if (t.Matches(existing, _interner) && node.Labels.TryGetValue(t.TopologyKey, out int v))
+            TopologyPair.Add(_antiAffinity, t.TopologyKey, v, 1);
+    }
+
+    private static void DropZeros(Dictionary<long, long> counts)
+    {
+        foreach (KeyValuePair<long, long> kv in counts)
+        {
+            if (kv.Value == 0) counts.Remove(kv.Key);
+        }
     }
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)

@@ -43,43 +43,44 @@ public sealed class InterPodAffinityScore : IScorer
         _preferredAffinity = IncomingTerm.Resolve(pod.PreferredAffinityTerms, cluster);
         _preferredAntiAffinity = IncomingTerm.Resolve(pod.PreferredAntiAffinityTerms, cluster);
         LabelSet podNamespaceLabels = cluster.NamespaceLabels(pod.Namespace);
+        PodAffinityIndex index = cluster.AffinityIndex;
 
-        // All nodes, not only the feasible ones: a domain counts pods wherever they run.
-        IReadOnlyList<NodeInfo> nodes = cluster.Nodes;
-        for (int n = 0; n < nodes.Count; n++)
+        // The incoming pod's preferred terms against the pods they can select (all nodes, not
+        // only the feasible ones: a domain counts pods wherever they run).
+        foreach (IncomingTerm t in _preferredAffinity) AddIncoming(cluster, index, t, t.Weight);
+        foreach (IncomingTerm t in _preferredAntiAffinity) AddIncoming(cluster, index, t, -t.Weight);
+
+        // The existing pods' terms that select the incoming pod, counted per domain as pods come and go.
+        if (_hardPodAffinityWeight > 0)
+            index.RequiredAffinity.AddMatching(pod, podNamespaceLabels, _interner, _topologyScore, perTerm: _hardPodAffinityWeight, perWeight: 0, _topologyKeys);
+        index.PreferredAffinity.AddMatching(pod, podNamespaceLabels, _interner, _topologyScore, perTerm: 0, perWeight: 1, _topologyKeys);
+        index.PreferredAntiAffinity.AddMatching(pod, podNamespaceLabels, _interner, _topologyScore, perTerm: 0, perWeight: -1, _topologyKeys);
+    }
+
+    private void AddIncoming(ClusterState cluster, PodAffinityIndex index, in IncomingTerm t, long weight)
+    {
+        if (index.TryGetAnchor(t.Term.Selector, out SelectorRequirement anchor, out _))
+        {
+            foreach (int value in anchor.Values)
+            {
+                if (index.PodsWithLabel(anchor.Key, value) is not { } bucket) continue;
+                foreach (KeyValuePair<PodInfo, NodeInfo> e in bucket)
+                {
+                    if (t.Matches(e.Key, _interner)) Add(e.Value, t.TopologyKey, weight);
+                }
+            }
+            return;
+        }
+        ReadOnlySpan<NodeInfo> nodes = cluster.NodeSpan;
+        for (int n = 0; n < nodes.Length; n++)
         {
             NodeInfo node = nodes[n];
             if (node.Labels.Count == 0) continue;
-            // Without preferred terms of its own, only pods that have affinity terms can contribute.
-            IReadOnlyList<PodInfo> pods = hasConstraints ? node.Pods : node.PodsWithAffinity;
-            for (int p = 0; p < pods.Count; p++) ProcessExistingPod(pod, podNamespaceLabels, pods[p], node);
-        }
-    }
-
-    private void ProcessExistingPod(PodInfo pod, LabelSet podNamespaceLabels, PodInfo existing, NodeInfo node)
-    {
-        foreach (IncomingTerm t in _preferredAffinity)
-        {
-            if (t.Matches(existing, _interner)) Add(node, t.TopologyKey, t.Weight);
-        }
-        foreach (IncomingTerm t in _preferredAntiAffinity)
-        {
-            if (t.Matches(existing, _interner)) Add(node, t.TopologyKey, -t.Weight);
-        }
-        if (_hardPodAffinityWeight > 0)
-        {
-            foreach (AffinityTerm t in existing.RequiredAffinityTerms)
+            IReadOnlyList<PodInfo> pods = node.Pods;
+            for (int p = 0; p < pods.Count; p++)
             {
-                if (t.Matches(pod, podNamespaceLabels, _interner)) Add(node, t.TopologyKey, _hardPodAffinityWeight);
+                if (t.Matches(pods[p], _interner)) Add(node, t.TopologyKey, weight);
             }
-        }
-        foreach (AffinityTerm t in existing.PreferredAffinityTerms)
-        {
-            if (t.Matches(pod, podNamespaceLabels, _interner)) Add(node, t.TopologyKey, t.Weight);
-        }
-        foreach (AffinityTerm t in existing.PreferredAntiAffinityTerms)
-        {
-            if (t.Matches(pod, podNamespaceLabels, _interner)) Add(node, t.TopologyKey, -t.Weight);
         }
     }
 
