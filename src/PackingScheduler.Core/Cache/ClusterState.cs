@@ -33,6 +33,7 @@ public sealed class ClusterState
     private readonly Dictionary<string, PodInfo> _nominated = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<PodInfo>> _nominatedByNode = new(StringComparer.Ordinal);
     private readonly PodAffinityIndex _affinityIndex = new();
+    private readonly NodeTable _rows = new();
 
     public ClusterState(Interner interner)
     {
@@ -47,6 +48,9 @@ public sealed class ClusterState
 
     /// <summary>The nodes, sorted by name (ordinal), for the engine's loops; valid until the next node change.</summary>
     public ReadOnlySpan<NodeInfo> NodeSpan => CollectionsMarshal.AsSpan(_nodes);
+
+    /// <summary>The nodes' <see cref="NodeRow"/>s, same order as <see cref="NodeSpan"/>; valid until the next change.</summary>
+    public ReadOnlySpan<NodeRow> NodeRows => _rows.Rows;
 
     public int PodCount => _pods.Count;
 
@@ -79,12 +83,14 @@ public sealed class ClusterState
             if (relabel) DetachAll(known);
             known.CopySpecFrom(node);
             if (relabel) AttachAll(known);
+            _rows.Update(i, known);
             return known;
         }
         int at = _nodes.BinarySearch(node, NodeNameOrder.Instance);
         Debug.Assert(at < 0);
         at = ~at;
         _nodes.Insert(at, node);
+        _rows.Insert(at, node);
         for (int j = at; j < _nodes.Count; j++) _nodeIndex[_nodes[j].Name] = j;
         // Pods that arrived before their node are attached now.
         foreach (PodInfo p in _pods.Values)
@@ -95,6 +101,7 @@ public sealed class ClusterState
                 _affinityIndex.Attach(p, node);
             }
         }
+        _rows.Update(at, node);
         return node;
     }
 
@@ -105,6 +112,7 @@ public sealed class ClusterState
         Generation++;
         DetachAll(_nodes[i]);
         _nodes.RemoveAt(i);
+        _rows.RemoveAt(i);
         for (int j = i; j < _nodes.Count; j++) _nodeIndex[_nodes[j].Name] = j;
         return true;
     }
@@ -118,10 +126,12 @@ public sealed class ClusterState
         _pods.Add(pod.Key, pod);
         if (pod.HasPodAffinity) PodsWithAffinityCount++;
         if (pod.HasRequiredAntiAffinity) PodsWithRequiredAntiAffinityCount++;
-        if (FindNode(pod.NodeName!) is { } node)
+        if (_nodeIndex.TryGetValue(pod.NodeName!, out int i))
         {
+            NodeInfo node = _nodes[i];
             node.AddPod(pod);
             _affinityIndex.Attach(pod, node);
+            _rows.Update(i, node);
         }
     }
 
@@ -131,7 +141,11 @@ public sealed class ClusterState
         Generation++;
         if (pod.HasPodAffinity) PodsWithAffinityCount--;
         if (pod.HasRequiredAntiAffinity) PodsWithRequiredAntiAffinityCount--;
-        if (pod.NodeName is not null && FindNode(pod.NodeName) is { } node && node.RemovePod(pod)) _affinityIndex.Detach(pod, node);
+        if (pod.NodeName is not null && _nodeIndex.TryGetValue(pod.NodeName, out int i) && _nodes[i].RemovePod(pod))
+        {
+            _affinityIndex.Detach(pod, _nodes[i]);
+            _rows.Update(i, _nodes[i]);
+        }
         return pod;
     }
 

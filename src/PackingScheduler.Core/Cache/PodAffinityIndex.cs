@@ -47,7 +47,7 @@ public sealed class PodAffinityIndex
         {
             long pair = TopologyPair.Of(keys[i], values[i]);
             ref Dictionary<PodInfo, NodeInfo>? bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(_podsByLabel, pair, out _);
-            bucket ??= new Dictionary<PodInfo, NodeInfo>(ReferenceEqualityComparer.Instance);
+            bucket ??= new Dictionary<PodInfo, NodeInfo>(PodIdentity.Instance);
             bucket[pod] = node;
         }
         if (!pod.HasPodAffinity) return;
@@ -241,6 +241,16 @@ public sealed class TermGroup
         d = new DomainCount(d.Count + sign, d.Weight + (long)sign * weight);
         if (d.Count == 0) Domains.Remove(value);
     }
+}
+
+/// <summary>Pods by identity, hashed by their serial number.</summary>
+internal sealed class PodIdentity : IEqualityComparer<PodInfo>
+{
+    public static readonly PodIdentity Instance = new();
+
+    public bool Equals(PodInfo? x, PodInfo? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(PodInfo pod) => pod.Serial;
 }
 
 /// <summary>Equality of affinity terms by what they select and where (weight excluded).</summary>

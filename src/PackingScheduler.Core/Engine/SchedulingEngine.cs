@@ -15,7 +15,7 @@ namespace PackingScheduler.Core.Engine;
 /// decides the same way; upstream picks among ties at random.
 /// One cycle at a time per engine: plugins keep their per-cycle state in reusable fields.
 /// </summary>
-public sealed class SchedulingEngine
+public sealed partial class SchedulingEngine
 {
     public const string NoNodesMessage = "no nodes available to schedule pods";
 
@@ -134,29 +134,38 @@ public sealed class SchedulingEngine
                 Verdicts = Verdicts(allNodes, nodes, absent, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>()),
             };
 
-        NodeInfo[] feasible = ArrayPool<NodeInfo>.Shared.Rent(c);
-        FilterResult[] failures = ArrayPool<FilterResult>.Shared.Rent(c);
-        int[] failedBy = ArrayPool<int>.Shared.Rent(c);
-        int[] feasibleIndex = ArrayPool<int>.Shared.Rent(c);
+        (NodeInfo[] feasible, FilterResult[] failures, int[] failedBy, int[] feasibleIndex) = NodeBuffers(c);
         long[]? scoreBuffer = null;
         try
         {
             ReadOnlySpan<NodeInfo> span = restricted is null ? cluster.NodeSpan : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(restricted);
+            // Rows are by cluster node index: only when the candidates are all the nodes.
+            ReadOnlySpan<NodeRow> nodeRows = restricted is null ? cluster.NodeRows : default;
+            PlanFilters();
             int toFind = NumFeasibleNodesToFind(c);
-            int feasibleCount = 0, processed = 0;
             int start = _nextStartNodeIndex % c;
-            for (int k = 0, i = start; k < c && feasibleCount < toFind; k++, i = i + 1 == c ? 0 : i + 1)
+            int feasibleCount = 0, processed = 0;
+            if (nominations)
             {
-                NodeInfo node = span[i];
-                processed++;
-                FilterResult r = nominations ? FilterWithNominatedPods(pod, node, cluster, out int by) : FilterNode(pod, node, out by);
-                failedBy[i] = by;
-                if (!r.IsSuccess) failures[i] = r;
-                if (failedBy[i] < 0)
+                // Nominated pods are added to the cluster around each node's check: the plain sequential loop.
+                for (int k = 0, i = start; k < c && feasibleCount < toFind; k++, i = i + 1 == c ? 0 : i + 1)
                 {
-                    feasibleIndex[feasibleCount] = i;
-                    feasible[feasibleCount++] = node;
+                    NodeInfo node = span[i];
+                    processed++;
+                    FilterResult r = nominations ? FilterWithNominatedPods(pod, node, cluster, out int by) : FilterNode(pod, node, out by);
+                    failedBy[i] = by;
+                    if (!r.IsSuccess) failures[i] = r;
+                    if (failedBy[i] < 0)
+                    {
+                        feasibleIndex[feasibleCount] = i;
+                        feasible[feasibleCount++] = node;
+                    }
                 }
+                _feasibleUsed = feasibleCount;
+            }
+            else
+            {
+                (feasibleCount, processed) = FilterNodes(pod, span, nodeRows, start, toFind, feasible, feasibleIndex, failures, failedBy);
             }
             _nextStartNodeIndex = (start + processed) % c;
 
@@ -178,7 +187,7 @@ public sealed class SchedulingEngine
                 IScorer scorer = _scorers[s];
                 scorer.PreScore(pod, cluster, candidates);
                 Span<long> row = scoreBuffer.AsSpan(s * feasibleCount, feasibleCount);
-                for (int j = 0; j < feasibleCount; j++) row[j] = scorer.Score(pod, candidates[j]);
+                ScoreNodes(pod, scorer, candidates, nodeRows, feasibleIndex.AsSpan(0, feasibleCount), row);
                 if (explain) row.CopyTo(scoreBuffer.AsSpan((rows + s) * feasibleCount, feasibleCount));
                 scorer.Normalize(row);
             }
@@ -204,11 +213,7 @@ public sealed class SchedulingEngine
         }
         finally
         {
-            Array.Clear(feasible, 0, c);
-            ArrayPool<NodeInfo>.Shared.Return(feasible);
-            ArrayPool<FilterResult>.Shared.Return(failures, clearArray: true);
-            ArrayPool<int>.Shared.Return(failedBy);
-            ArrayPool<int>.Shared.Return(feasibleIndex);
+            ReleaseNodeBuffers();
             if (scoreBuffer is not null) ArrayPool<long>.Shared.Return(scoreBuffer);
         }
     }

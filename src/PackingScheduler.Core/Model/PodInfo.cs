@@ -18,6 +18,10 @@ public readonly record struct HostPort(int HostIp, int Protocol, int Port);
 public sealed class PodInfo
 {
     private static readonly AffinityTerm[] NoTerms = Array.Empty<AffinityTerm>();
+    private static int s_serial;
+
+    /// <summary>A process-unique number, the hash of this object in the cluster state's indexes (cheaper than the identity hash).</summary>
+    internal int Serial { get; } = Interlocked.Increment(ref s_serial);
 
     public required string Name { get; init; }
     public required string NamespaceName { get; init; }

@@ -10,7 +10,7 @@ namespace PackingScheduler.Core.Predicates;
 /// the pods already running. PreFilter counts matching pods per topology domain once; Filter
 /// then looks up the node's domains instead of scanning pods.
 /// </summary>
-public sealed class InterPodAffinity : IFilter
+public sealed class InterPodAffinity : IFilter, IFilterShortcut
 {
     public const string AffinityReason = "node(s) didn't match pod affinity rules";
     public const string AntiAffinityReason = "node(s) didn't match pod anti-affinity rules";
@@ -20,6 +20,7 @@ public sealed class InterPodAffinity : IFilter
     private readonly Dictionary<long, long> _existingAntiAffinity = new();
     private readonly Dictionary<long, long> _affinity = new();
     private readonly Dictionary<long, long> _antiAffinity = new();
+    private readonly List<int> _existingKeys = new();
     private IncomingTerm[] _requiredAffinity = Array.Empty<IncomingTerm>();
     private IncomingTerm[] _requiredAntiAffinity = Array.Empty<IncomingTerm>();
     private bool _podMatchesOwnAffinity;
@@ -31,6 +32,7 @@ public sealed class InterPodAffinity : IFilter
     public string? PreFilter(PodInfo pod, ClusterState cluster)
     {
         _existingAntiAffinity.Clear();
+        _existingKeys.Clear();
         _affinity.Clear();
         _antiAffinity.Clear();
         _requiredAffinity = IncomingTerm.Resolve(pod.RequiredAffinityTerms, cluster);
@@ -46,6 +48,12 @@ public sealed class InterPodAffinity : IFilter
         // Existing pods' required anti-affinity terms that the incoming pod matches, per domain.
         index.RequiredAntiAffinity.AddMatching(pod, podNamespaceLabels, _interner, _existingAntiAffinity, perTerm: 1, perWeight: 0);
         DropZeros(_existingAntiAffinity);
+        _existingKeys.Clear();
+        foreach (long pair in _existingAntiAffinity.Keys)
+        {
+            int key = (int)(pair >> 32);
+            if (!_existingKeys.Contains(key)) _existingKeys.Add(key);
+        }
         if (!incoming) return null;
 
         // Affinity counts only the pods that match all the terms: candidates from the narrowest term.
@@ -126,6 +134,13 @@ public sealed class InterPodAffinity : IFilter
         }
     }
 
+    // No terms of its own and no existing pod's anti-affinity selects it: every node passes.
+    bool IFilterShortcut.PassesAll =>
+        _requiredAffinity.Length == 0 && _requiredAntiAffinity.Length == 0 && _antiAffinity.Count == 0 && _existingAntiAffinity.Count == 0;
+
+    bool IFilterShortcut.UsesRows => false;
+    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
+
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {
         if (!SatisfiesPodAffinity(node)) return FilterResult.Fail(AffinityReason, unresolvable: true);
@@ -164,11 +179,12 @@ public sealed class InterPodAffinity : IFilter
     private bool SatisfiesExistingPodsAntiAffinity(NodeInfo node)
     {
         if (_existingAntiAffinity.Count == 0) return true;
-        ReadOnlySpan<int> keys = node.Labels.Keys;
-        ReadOnlySpan<int> values = node.Labels.Values;
-        for (int i = 0; i < keys.Length; i++)
+        // Only the topology keys some counted term uses can match one of the node's labels.
+        for (int i = 0; i < _existingKeys.Count; i++)
         {
-            if (_existingAntiAffinity.TryGetValue(TopologyPair.Of(keys[i], values[i]), out long c) && c > 0) return false;
+            int key = _existingKeys[i];
+            if (node.Labels.TryGetValue(key, out int v) && _existingAntiAffinity.TryGetValue(TopologyPair.Of(key, v), out long c) && c > 0)
+                return false;
         }
         return true;
     }

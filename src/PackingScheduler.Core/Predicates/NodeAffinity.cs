@@ -6,7 +6,7 @@ using PackingScheduler.Core.Policy;
 namespace PackingScheduler.Core.Predicates;
 
 /// <summary>spec.nodeSelector AND the required node affinity (terms ORed, expressions ANDed) must match the node.</summary>
-public sealed class NodeAffinity : IFilter
+public sealed class NodeAffinity : IFilter, IFilterShortcut
 {
     public const string Reason = "node(s) didn't match Pod's node affinity/selector";
     public const string ConflictReason = "pod affinity terms conflict";
@@ -26,6 +26,7 @@ public sealed class NodeAffinity : IFilter
     public string? PreFilter(PodInfo pod, ClusterState cluster)
     {
         PreFilterNodeNames = null;
+        _none = pod.RequiredNodeAffinity.IsNone;
         NodeSelectorTerm[]? terms = pod.RequiredNodeAffinity.Terms;
         if (terms is null) return null;
         HashSet<string>? names = null;
@@ -47,6 +48,12 @@ public sealed class NodeAffinity : IFilter
         PreFilterNodeNames = names;
         return null;
     }
+
+    private bool _none;
+
+    bool IFilterShortcut.PassesAll => _none;
+    bool IFilterShortcut.UsesRows => false;
+    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node) =>
         pod.RequiredNodeAffinity.IsNone || pod.RequiredNodeAffinity.Matches(node, _interner)

@@ -9,7 +9,7 @@ namespace PackingScheduler.Core.Predicates;
 /// The pod's host ports must be free on the node: same protocol and port conflict when either
 /// side binds 0.0.0.0 or both bind the same IP.
 /// </summary>
-public sealed class NodePorts : IFilter
+public sealed class NodePorts : IFilter, IFilterShortcut
 {
     public const string Reason = "node(s) didn't have free ports for the requested pod ports";
 
@@ -19,7 +19,17 @@ public sealed class NodePorts : IFilter
 
     public FilterPlugin Plugin => FilterPlugin.NodePorts;
 
-    public string? PreFilter(PodInfo pod, ClusterState cluster) => null;
+    private bool _noPorts;
+
+    public string? PreFilter(PodInfo pod, ClusterState cluster)
+    {
+        _noPorts = pod.HostPorts.Length == 0;
+        return null;
+    }
+
+    bool IFilterShortcut.PassesAll => _noPorts;
+    bool IFilterShortcut.UsesRows => false;
+    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

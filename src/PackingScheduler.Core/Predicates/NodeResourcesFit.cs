@@ -10,7 +10,7 @@ namespace PackingScheduler.Core.Predicates;
 /// The pod's requests must fit in what the node's allocatable has left after the requests of
 /// the pods on it, and one more pod must be allowed. Every short resource is reported.
 /// </summary>
-public sealed class NodeResourcesFit : IFilter
+public sealed class NodeResourcesFit : IFilter, IFilterShortcut
 {
     public const string TooManyPods = "Too many pods";
     public const string InsufficientCpu = "Insufficient cpu";
@@ -35,7 +35,26 @@ public sealed class NodeResourcesFit : IFilter
 
     public FilterPlugin Plugin => FilterPlugin.NodeResourcesFit;
 
-    public string? PreFilter(PodInfo pod, ClusterState cluster) => null;
+    private bool _cpuMemoryOnly;
+    private long _milliCpu, _memory;
+
+    public string? PreFilter(PodInfo pod, ClusterState cluster)
+    {
+        ResourceAmounts want = pod.Request;
+        // Rows carry cpu, memory and the pod count; ephemeral storage and extended resources go to Filter.
+        _cpuMemoryOnly = want.EphemeralStorage == 0 && want.Scalars.Length == 0;
+        _milliCpu = want.MilliCpu;
+        _memory = want.Memory;
+        return null;
+    }
+
+    bool IFilterShortcut.PassesAll => false;
+    bool IFilterShortcut.UsesRows => _cpuMemoryOnly;
+
+    bool IFilterShortcut.PassesRow(in NodeRow row) =>
+        _cpuMemoryOnly && row.PodCount + 1 <= row.AllowedPodNumber &&
+        (_milliCpu <= 0 || _milliCpu <= row.AllocatableMilliCpu - row.RequestedMilliCpu) &&
+        (_memory <= 0 || _memory <= row.AllocatableMemory - row.RequestedMemory);
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

@@ -6,7 +6,7 @@ using PackingScheduler.Core.Policy;
 namespace PackingScheduler.Core.Predicates;
 
 /// <summary>A cordoned node (spec.unschedulable) takes only pods that tolerate node.kubernetes.io/unschedulable:NoSchedule.</summary>
-public sealed class NodeUnschedulable : IFilter
+public sealed class NodeUnschedulable : IFilter, IFilterShortcut
 {
     public const string Reason = "node(s) were unschedulable";
 
@@ -17,7 +17,17 @@ public sealed class NodeUnschedulable : IFilter
 
     public FilterPlugin Plugin => FilterPlugin.NodeUnschedulable;
 
-    public string? PreFilter(PodInfo pod, ClusterState cluster) => null;
+    private bool _tolerates;
+
+    public string? PreFilter(PodInfo pod, ClusterState cluster)
+    {
+        _tolerates = Toleration.AnyTolerates(pod.Tolerations, _unschedulableTaint);
+        return null;
+    }
+
+    bool IFilterShortcut.PassesAll => _tolerates;
+    bool IFilterShortcut.UsesRows => true;
+    bool IFilterShortcut.PassesRow(in NodeRow row) => !row.Unschedulable;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

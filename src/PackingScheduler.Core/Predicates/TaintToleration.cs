@@ -10,7 +10,7 @@ namespace PackingScheduler.Core.Predicates;
 /// A node's NoSchedule and NoExecute taints must each be tolerated. The first untolerated taint,
 /// in the node's order, is named in the reason, as upstream does.
 /// </summary>
-public sealed class TaintToleration : IFilter
+public sealed class TaintToleration : IFilter, IFilterShortcut
 {
     private readonly Interner _interner;
 
@@ -22,6 +22,12 @@ public sealed class TaintToleration : IFilter
     public FilterPlugin Plugin => FilterPlugin.TaintToleration;
 
     public string? PreFilter(PodInfo pod, ClusterState cluster) => null;
+
+    bool IFilterShortcut.PassesAll => false;
+    bool IFilterShortcut.UsesRows => true;
+
+    // A node without NoSchedule/NoExecute taints passes whatever the pod tolerates.
+    bool IFilterShortcut.PassesRow(in NodeRow row) => !row.HasNoScheduleTaints;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

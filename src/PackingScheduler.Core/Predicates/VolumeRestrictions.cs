@@ -9,13 +9,23 @@ namespace PackingScheduler.Core.Predicates;
 /// Disk conflicts (the legacy NoDiskConflict): a GCE PD, ISCSI or RBD image may be shared on a
 /// node only if every pod mounts it read-only; an AWS EBS volume may not be shared at all.
 /// </summary>
-public sealed class VolumeRestrictions : IFilter
+public sealed class VolumeRestrictions : IFilter, IFilterShortcut
 {
     public const string Reason = "node(s) had no available disk";
 
     public FilterPlugin Plugin => FilterPlugin.VolumeRestrictions;
 
-    public string? PreFilter(PodInfo pod, ClusterState cluster) => null;
+    private bool _noDisks;
+
+    public string? PreFilter(PodInfo pod, ClusterState cluster)
+    {
+        _noDisks = pod.DiskVolumes.Length == 0;
+        return null;
+    }
+
+    bool IFilterShortcut.PassesAll => _noDisks;
+    bool IFilterShortcut.UsesRows => false;
+    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

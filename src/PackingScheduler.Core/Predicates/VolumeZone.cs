@@ -9,7 +9,7 @@ namespace PackingScheduler.Core.Predicates;
 /// A pod's bound PersistentVolumes carry zone/region labels; a node that has any topology label
 /// must match every one of them (a multi-zone value lists zones joined by "__").
 /// </summary>
-public sealed class VolumeZone : IFilter
+public sealed class VolumeZone : IFilter, IFilterShortcut
 {
     public const string Reason = "node(s) had no available volume zone";
 
@@ -63,6 +63,10 @@ public sealed class VolumeZone : IFilter
         }
         return null;
     }
+
+    bool IFilterShortcut.PassesAll => _required.Count == 0;
+    bool IFilterShortcut.UsesRows => false;
+    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

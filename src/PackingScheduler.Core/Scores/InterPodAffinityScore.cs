@@ -12,7 +12,7 @@ namespace PackingScheduler.Core.Scores;
 /// preferred (anti-)affinity towards the incoming pod; a node scores the sum over its domains,
 /// normalized over the feasible nodes to 0..100 as upstream does (in float64, truncated).
 /// </summary>
-public sealed class InterPodAffinityScore : IScorer
+public sealed class InterPodAffinityScore : IScorer, IScoreShortcut
 {
     private readonly Interner _interner;
     private readonly int _hardPodAffinityWeight;
@@ -92,6 +92,10 @@ public sealed class InterPodAffinityScore : IScorer
         _topologyScore[pair] = current + weight;
         if (!_topologyKeys.Contains(topologyKey)) _topologyKeys.Add(topologyKey);
     }
+
+    bool IScoreShortcut.AllZero => _skip || _topologyKeys.Count == 0;
+
+    bool IScoreShortcut.TryScoreRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into) => false;
 
     public long Score(PodInfo pod, NodeInfo node)
     {

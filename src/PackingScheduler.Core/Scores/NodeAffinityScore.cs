@@ -6,7 +6,7 @@ using PackingScheduler.Core.Policy;
 namespace PackingScheduler.Core.Scores;
 
 /// <summary>NodeAffinity scoring: the sum of the weights of the preferred terms the node matches, scaled by the best node.</summary>
-public sealed class NodeAffinityScore : IScorer
+public sealed class NodeAffinityScore : IScorer, IScoreShortcut
 {
     private readonly Interner _interner;
 
@@ -14,7 +14,14 @@ public sealed class NodeAffinityScore : IScorer
 
     public ScorePlugin Plugin => ScorePlugin.NodeAffinity;
 
-    public void PreScore(PodInfo pod, ClusterState cluster, ReadOnlySpan<NodeInfo> feasible) { }
+    private bool _noPreferences;
+
+    public void PreScore(PodInfo pod, ClusterState cluster, ReadOnlySpan<NodeInfo> feasible) =>
+        _noPreferences = pod.PreferredNodeAffinity.Length == 0;
+
+    bool IScoreShortcut.AllZero => _noPreferences;
+
+    bool IScoreShortcut.TryScoreRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into) => false;
 
     public long Score(PodInfo pod, NodeInfo node)
     {

@@ -10,7 +10,7 @@ namespace PackingScheduler.Core.Scores;
 /// the pod (cpu and memory with upstream's non-zero defaults) against its allocatable, turned into
 /// a score by the strategy, then the weighted average, in integer arithmetic as upstream.
 /// </summary>
-public sealed class NodeResourcesFitScore : IScorer
+public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
 {
     private const long MaxUtilization = 100;
 
@@ -44,6 +44,7 @@ public sealed class NodeResourcesFitScore : IScorer
             _scalarIds[i] = _kinds[i] == ResourceKind.Scalar ? interner.Intern(r.Name) : Interner.None;
         }
         // Shape scores are 0..10 (MaxCustomPriorityScore) and scaled to 0..100.
+        _cpuMemoryKinds = Array.TrueForAll(_kinds, k => k != ResourceKind.EphemeralStorage);
         _shapeUtilization = new long[strategy.Shape.Count];
         _shapeScore = new long[strategy.Shape.Count];
         for (int i = 0; i < strategy.Shape.Count; i++)
@@ -55,7 +56,49 @@ public sealed class NodeResourcesFitScore : IScorer
 
     public ScorePlugin Plugin => ScorePlugin.NodeResourcesFit;
 
-    public void PreScore(PodInfo pod, ClusterState cluster, ReadOnlySpan<NodeInfo> feasible) { }
+    private readonly bool _cpuMemoryKinds;
+    private bool _rows;
+    private long _podMilliCpu, _podMemory;
+
+    public void PreScore(PodInfo pod, ClusterState cluster, ReadOnlySpan<NodeInfo> feasible)
+    {
+        // Extended resources the pod does not request are left out, so a pod with none needs only cpu and memory.
+        _rows = _cpuMemoryKinds && pod.Request.Scalars.Length == 0;
+        _podMilliCpu = pod.NonZeroMilliCpu;
+        _podMemory = pod.NonZeroMemory;
+    }
+
+    bool IScoreShortcut.AllZero => false;
+
+    bool IScoreShortcut.TryScoreRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into)
+    {
+        if (!_rows) return false;
+        for (int j = 0; j < into.Length; j++)
+        {
+            ref readonly NodeRow row = ref rows[nodeIndex[j]];
+            long nodeScore = 0, weightSum = 0;
+            for (int i = 0; i < _kinds.Length; i++)
+            {
+                long allocatable, requested;
+                switch (_kinds[i])
+                {
+                    case ResourceKind.Cpu:
+                        allocatable = row.AllocatableMilliCpu;
+                        requested = row.NonZeroRequestedMilliCpu + _podMilliCpu;
+                        break;
+                    case ResourceKind.Memory:
+                        allocatable = row.AllocatableMemory;
+                        requested = row.NonZeroRequestedMemory + _podMemory;
+                        break;
+                    default:
+                        continue;
+                }
+                Accumulate(allocatable, requested, _weights[i], ref nodeScore, ref weightSum);
+            }
+            into[j] = Combine(nodeScore, weightSum);
+        }
+        return true;
+    }
 
     public long Score(PodInfo pod, NodeInfo node)
     {
@@ -63,26 +106,35 @@ public sealed class NodeResourcesFitScore : IScorer
         for (int i = 0; i < _kinds.Length; i++)
         {
             (long allocatable, long requested) = Amounts(i, pod, node);
-            if (allocatable == 0) continue;
-            long weight = _weights[i];
-            long s;
-            switch (_type)
-            {
-                case ScoringStrategyType.MostAllocated:
-                    s = MostRequested(requested, allocatable);
-                    break;
-                case ScoringStrategyType.LeastAllocated:
-                    s = LeastRequested(requested, allocatable);
-                    break;
-                default:
-                    s = RequestedToCapacityRatio(requested, allocatable);
-                    // Upstream leaves resources that score 0 out of the average for this strategy.
-                    if (s <= 0) continue;
-                    break;
-            }
-            nodeScore += s * weight;
-            weightSum += weight;
+            Accumulate(allocatable, requested, _weights[i], ref nodeScore, ref weightSum);
         }
+        return Combine(nodeScore, weightSum);
+    }
+
+    private void Accumulate(long allocatable, long requested, long weight, ref long nodeScore, ref long weightSum)
+    {
+        if (allocatable == 0) return;
+        long s;
+        switch (_type)
+        {
+            case ScoringStrategyType.MostAllocated:
+                s = MostRequested(requested, allocatable);
+                break;
+            case ScoringStrategyType.LeastAllocated:
+                s = LeastRequested(requested, allocatable);
+                break;
+            default:
+                s = RequestedToCapacityRatio(requested, allocatable);
+                // Upstream leaves resources that score 0 out of the average for this strategy.
+                if (s <= 0) return;
+                break;
+        }
+        nodeScore += s * weight;
+        weightSum += weight;
+    }
+
+    private long Combine(long nodeScore, long weightSum)
+    {
         if (weightSum == 0) return 0;
         if (_type == ScoringStrategyType.RequestedToCapacityRatio)
             return (long)Math.Round((double)nodeScore / weightSum, MidpointRounding.AwayFromZero);

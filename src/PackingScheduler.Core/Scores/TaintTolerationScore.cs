@@ -6,7 +6,7 @@ using PackingScheduler.Core.Policy;
 namespace PackingScheduler.Core.Scores;
 
 /// <summary>TaintToleration scoring: fewer untolerated PreferNoSchedule taints is better (reverse-normalized count).</summary>
-public sealed class TaintTolerationScore : IScorer
+public sealed class TaintTolerationScore : IScorer, IScoreShortcut
 {
     private Toleration[] _preferNoSchedule = Array.Empty<Toleration>();
 
@@ -21,6 +21,16 @@ public sealed class TaintTolerationScore : IScorer
             if (t.Effect is TaintEffect.None or TaintEffect.PreferNoSchedule) list.Add(t);
         }
         _preferNoSchedule = list.ToArray();
+    }
+
+    bool IScoreShortcut.AllZero => false;
+
+    /// <summary>A pod that tolerates no PreferNoSchedule taint scores each node's count of them.</summary>
+    bool IScoreShortcut.TryScoreRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into)
+    {
+        if (_preferNoSchedule.Length > 0) return false;
+        for (int j = 0; j < into.Length; j++) into[j] = rows[nodeIndex[j]].PreferNoScheduleTaints;
+        return true;
     }
 
     public long Score(PodInfo pod, NodeInfo node)

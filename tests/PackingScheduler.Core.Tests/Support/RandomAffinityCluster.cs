@@ -53,9 +53,18 @@ public sealed class RandomAffinityCluster
             Labels = LabelSet.From(labels, Interner),
             Allocatable = new ResourceAmounts(CpuMilli, 32L << 30, 0),
             AllowedPodNumber = 110,
-            Taints = _random.Next(6) == 0
-                ? new[] { new Taint(Interner.Intern("soft"), Interner.Intern("yes"), TaintEffect.PreferNoSchedule) }
-                : Array.Empty<Taint>(),
+            Unschedulable = _random.Next(12) == 0,
+            Taints = _random.Next(8) switch
+            {
+                0 => new[] { new Taint(Interner.Intern("soft"), Interner.Intern("yes"), TaintEffect.PreferNoSchedule) },
+                1 => new[] { new Taint(Interner.Intern("dedicated"), Interner.Intern("cms"), TaintEffect.NoSchedule) },
+                2 => new[]
+                {
+                    new Taint(Interner.Intern("soft"), Interner.Intern("yes"), TaintEffect.PreferNoSchedule),
+                    new Taint(Interner.Intern("soft2"), Interner.Intern("yes"), TaintEffect.PreferNoSchedule),
+                },
+                _ => Array.Empty<Taint>(),
+            },
         };
     }
 
@@ -78,6 +87,13 @@ public sealed class RandomAffinityCluster
             Request = new ResourceAmounts(cpu, 1L << 30, 0),
             NonZeroMilliCpu = cpu,
             NonZeroMemory = 1L << 30,
+            Tolerations = _random.Next(5) switch
+            {
+                0 => new[] { new Toleration(Interner.Intern("dedicated"), TolerationOperator.Equal, Interner.Intern("cms"), TaintEffect.NoSchedule) },
+                1 => new[] { new Toleration(Interner.Intern("soft"), TolerationOperator.Exists, Interner.None, TaintEffect.None) },
+                2 => new[] { new Toleration(Interner.None, TolerationOperator.Exists, Interner.None, TaintEffect.None) },
+                _ => Array.Empty<Toleration>(),
+            },
             RequiredAffinityTerms = Terms(nsId, required: true),
             RequiredAntiAffinityTerms = Terms(nsId, required: true),
             PreferredAffinityTerms = Terms(nsId, required: false),

@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+using PackingScheduler.Core.Model;
+
+namespace PackingScheduler.Core.Cache;
+
+/// <summary>
+/// What the engine's per-node loop reads for the common pod (cpu and memory requests, no host
+/// ports, volumes or affinity): one 64-byte row per node, in node order, kept by
+/// <see cref="ClusterState"/> next to the <see cref="NodeInfo"/> it copies, so that the loop
+/// streams contiguous memory instead of chasing NodeInfo, its lists and its taints.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public readonly struct NodeRow
+{
+    public NodeRow(NodeInfo node)
+    {
+        AllocatableMilliCpu = node.Allocatable.MilliCpu;
+        AllocatableMemory = node.Allocatable.Memory;
+        RequestedMilliCpu = node.Requested.MilliCpu;
+        RequestedMemory = node.Requested.Memory;
+        NonZeroRequestedMilliCpu = node.NonZeroRequestedMilliCpu;
+        NonZeroRequestedMemory = node.NonZeroRequestedMemory;
+        AllowedPodNumber = node.AllowedPodNumber;
+        PodCount = node.Pods.Count;
+        Unschedulable = node.Unschedulable;
+        bool hard = false;
+        int soft = 0;
+        foreach (Taint t in node.Taints)
+        {
+            if (t.Effect is TaintEffect.NoSchedule or TaintEffect.NoExecute) hard = true;
+            else if (t.Effect == TaintEffect.PreferNoSchedule) soft++;
+        }
+        HasNoScheduleTaints = hard;
+        PreferNoScheduleTaints = (short)Math.Min(soft, short.MaxValue);
+    }
+
+    public long AllocatableMilliCpu { get; }
+    public long AllocatableMemory { get; }
+    public long RequestedMilliCpu { get; }
+    public long RequestedMemory { get; }
+    public long NonZeroRequestedMilliCpu { get; }
+    public long NonZeroRequestedMemory { get; }
+    public long AllowedPodNumber { get; }
+    public int PodCount { get; }
+
+    /// <summary>Some taint is NoSchedule or NoExecute (the filter must look at the taints).</summary>
+    public bool HasNoScheduleTaints { get; }
+
+    public bool Unschedulable { get; }
+
+    /// <summary>PreferNoSchedule taints, for TaintToleration scoring of pods that tolerate none of them.</summary>
+    public short PreferNoScheduleTaints { get; }
+}
+
+/// <summary>The rows of the nodes, by node index; shifted as nodes are inserted and removed.</summary>
+internal sealed class NodeTable
+{
+    private NodeRow[] _rows = new NodeRow[16];
+    private int _count;
+
+    public ReadOnlySpan<NodeRow> Rows => _rows.AsSpan(0, _count);
+
+    public void Insert(int at, NodeInfo node)
+    {
+        if (_count == _rows.Length) Array.Resize(ref _rows, _rows.Length * 2);
+        Array.Copy(_rows, at, _rows, at + 1, _count - at);
+        _rows[at] = new NodeRow(node);
+        _count++;
+    }
+
+    public void RemoveAt(int at)
+    {
+        Array.Copy(_rows, at + 1, _rows, at, _count - at - 1);
+        _count--;
+        _rows[_count] = default;
+    }
+
+    public void Update(int at, NodeInfo node) => _rows[at] = new NodeRow(node);
+}

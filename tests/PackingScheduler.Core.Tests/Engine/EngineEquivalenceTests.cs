@@ -1,0 +1,87 @@
+using PackingScheduler.Core.Engine;
+using PackingScheduler.Core.Model;
+using PackingScheduler.Core.Policy;
+using PackingScheduler.Core.Tests.Support;
+using PackingScheduler.Core.Tests.Support.Reference;
+using PackingScheduler.Core.Workloads;
+
+namespace PackingScheduler.Core.Tests.Engine;
+
+/// <summary>
+/// The engine (node rows, skipped filters and scores, the affinity index, parallel filtering)
+/// against the reference engine that calls every filter and score on every node with the
+/// scan-every-pod affinity plugins: on seeded random clusters, pod after pod (each placed pod
+/// assumed), the same node, score, message, counts, verdicts and explanation.
+/// </summary>
+public sealed class EngineEquivalenceTests
+{
+    public static TheoryData<int, int, int> Cases()
+    {
+        var data = new TheoryData<int, int, int>();
+        // seed, nodes, percentageOfNodesToScore (0 = adaptive)
+        for (int seed = 1; seed <= 6; seed++) data.Add(seed, 14, 100);
+        data.Add(7, 320, 100);
+        data.Add(8, 320, 10);
+        data.Add(9, 450, 0);
+        data.Add(10, 1200, 100);
+        data.Add(11, 1200, 30);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Decisions_equal_the_reference_engine(int seed, int nodes, int percentage)
+    {
+        var c = new RandomAffinityCluster(seed, nodes, termProbability: nodes > 100 ? 0.1 : 0.3, cpuMilli: 4000);
+        SchedulerProfile profile = WorkloadProfiles.AllPlugins() with { PercentageOfNodesToScore = percentage };
+        var engine = new SchedulingEngine(profile, c.Interner);
+        var reference = new ReferenceSchedulingEngine(profile, c.Interner);
+        int pods = nodes > 100 ? 400 : 250;
+        for (int i = 0; i < pods; i++)
+        {
+            PodInfo pod = c.NewPod(bound: false);
+            bool explain = i % 7 == 0;
+            ScheduleResult expected = reference.Schedule(pod, c.State, explain);
+            ScheduleResult actual = engine.Schedule(pod, c.State, explain);
+            AssertSame(expected, actual, $"pod {i} ({pod.Key})");
+            if (actual.Node is not null)
+            {
+                pod.NodeName = actual.Node.Name;
+                c.State.AddPod(pod);
+            }
+            if (i % 10 == 9) c.Mutate();
+        }
+    }
+
+    internal static void AssertSame(ScheduleResult expected, ScheduleResult actual, string what)
+    {
+        Assert.True(expected.Node?.Name == actual.Node?.Name, $"{what}: expected {expected.Node?.Name ?? "none"}, got {actual.Node?.Name ?? "none"}");
+        Assert.Equal(expected.Score, actual.Score);
+        Assert.Equal(expected.Message, actual.Message);
+        Assert.Equal(expected.EvaluatedNodes, actual.EvaluatedNodes);
+        Assert.Equal(expected.FeasibleNodes, actual.FeasibleNodes);
+        Assert.Equal(expected.Verdicts is null, actual.Verdicts is null);
+        if (expected.Verdicts is not null)
+        {
+            Assert.Equal(expected.Verdicts.Count, actual.Verdicts!.Count);
+            foreach (KeyValuePair<string, NodeVerdict> kv in expected.Verdicts)
+            {
+                NodeVerdict a = actual.Verdicts[kv.Key];
+                Assert.Equal(kv.Value.Plugin, a.Plugin);
+                Assert.Equal(kv.Value.Reasons, a.Reasons);
+                Assert.Equal(kv.Value.Unresolvable, a.Unresolvable);
+            }
+        }
+        Assert.Equal(expected.Explanation is null, actual.Explanation is null);
+        if (expected.Explanation is not null) Assert.Equal(expected.Explanation.Count, actual.Explanation!.Count);
+        for (int i = 0; i < (expected.Explanation?.Count ?? 0); i++)
+        {
+            NodeExplanation e = expected.Explanation![i], a = actual.Explanation![i];
+            Assert.Equal(e.Node, a.Node);
+            Assert.Equal(e.Total, a.Total);
+            Assert.Equal(e.Chosen, a.Chosen);
+            Assert.Equal(e.Rejected?.Reasons, a.Rejected?.Reasons);
+            Assert.Equal(e.Scores, a.Scores);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+using System.Buffers;
+using System.Text;
+using PackingScheduler.Core.Cache;
+using PackingScheduler.Core.Model;
+using PackingScheduler.Core.Policy;
+using PackingScheduler.Core.Predicates;
+using PackingScheduler.Core.Scores;
+
+using PackingScheduler.Core.Engine;
+
+namespace PackingScheduler.Core.Tests.Support.Reference;
+
+/// <summary>
+/// The engine before node rows, filter skipping and parallel filtering: every filter and score
+/// called on every node, sequentially. Kept as the reference the engine must agree with.
+/// </summary>
+public sealed class ReferenceSchedulingEngine
+{
+    public const string NoNodesMessage = "no nodes available to schedule pods";
+
+    private const int MinFeasibleNodesToFind = 100;
+    private const int MinFeasibleNodesPercentageToFind = 5;
+
+    private readonly IFilter[] _filters;
+    private readonly IScorer[] _scorers;
+    private readonly long[] _weights;
+    private int _nextStartNodeIndex;
+
+    public ReferenceSchedulingEngine(SchedulerProfile profile, Interner interner)
+    {
+        Profile = profile;
+        Interner = interner;
+        var filters = new List<IFilter>();
+        foreach (FilterPlugin p in Enum.GetValues<FilterPlugin>())
+        {
+            if (!profile.Filters.Contains(p)) continue;
+            filters.Add(p switch
+            {
+                FilterPlugin.NodeUnschedulable => new NodeUnschedulable(interner),
+                FilterPlugin.NodeName => new NodeName(),
+                FilterPlugin.TaintToleration => new TaintToleration(interner),
+                FilterPlugin.NodeAffinity => new NodeAffinity(interner),
+                FilterPlugin.NodePorts => new NodePorts(interner),
+                FilterPlugin.NodeResourcesFit => new NodeResourcesFit(interner, profile.IgnoredResources, profile.IgnoredResourceGroups),
+                FilterPlugin.VolumeRestrictions => new VolumeRestrictions(),
+                FilterPlugin.VolumeZone => new VolumeZone(interner),
+                FilterPlugin.InterPodAffinity => new ReferenceInterPodAffinity(interner),
+                _ => throw new InvalidOperationException($"no filter for {p}"),
+            });
+        }
+        _filters = filters.ToArray();
+        var scorers = new List<IScorer>();
+        var weights = new List<long>();
+        foreach (WeightedScore s in profile.Scores)
+        {
+            scorers.Add(s.Plugin switch
+            {
+                ScorePlugin.NodeResourcesFit when profile.ScoringStrategy.Type == ScoringStrategyType.SlotBestFit =>
+                    new SlotBestFitScore(profile.ScoringStrategy, interner),
+                ScorePlugin.NodeResourcesFit => new NodeResourcesFitScore(profile.ScoringStrategy, interner),
+                ScorePlugin.InterPodAffinity => new ReferenceInterPodAffinityScore(interner, profile.HardPodAffinityWeight, profile.IgnorePreferredTermsOfExistingPods),
+                ScorePlugin.NodeAffinity => new NodeAffinityScore(interner),
+                ScorePlugin.TaintToleration => new TaintTolerationScore(),
+                _ => throw new InvalidOperationException($"no scorer for {s.Plugin}"),
+            });
+            weights.Add(s.Weight);
+        }
+        _scorers = scorers.ToArray();
+        _weights = weights.ToArray();
+    }
+
+    public SchedulerProfile Profile { get; }
+    public Interner Interner { get; }
+
+    /// <summary>Upstream's numFeasibleNodesToFind: how many feasible nodes are enough to stop filtering.</summary>
+    public int NumFeasibleNodesToFind(int numAllNodes)
+    {
+        if (numAllNodes < MinFeasibleNodesToFind) return numAllNodes;
+        int percentage = Profile.PercentageOfNodesToScore;
+        if (percentage == 0)
+        {
+            percentage = 50 - numAllNodes / 125;
+            if (percentage < MinFeasibleNodesPercentageToFind) percentage = MinFeasibleNodesPercentageToFind;
+        }
+        if (percentage >= 100) return numAllNodes;
+        int n = (int)((long)numAllNodes * percentage / 100);
+        return n < MinFeasibleNodesToFind ? MinFeasibleNodesToFind : n;
+    }
+
+    public ScheduleResult Schedule(PodInfo pod, ClusterState cluster, bool explain = false)
+    {
+        IReadOnlyList<NodeInfo> allNodes = cluster.Nodes;
+        int n = allNodes.Count;
+        if (n == 0) return new ScheduleResult(null, 0, NoNodesMessage, 0, 0);
+
+        IReadOnlySet<string>? allowed = null;
+        string? restrictedBy = null;
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            string? rejection = _filters[f].PreFilter(pod, cluster);
+            if (rejection is not null)
+                return new ScheduleResult(null, 0, $"0/{n} nodes are available: {rejection}.", 0, 0,
+                    explain ? PreFilterExplanation(allNodes, _filters[f].Plugin, rejection) : null);
+            if (_filters[f].PreFilterNodeNames is { } names)
+            {
+                allowed = names;
+                restrictedBy = _filters[f].Plugin.ToString();
+            }
+        }
+
+        // Upstream filters only the nodes a PreFilter result allows; the rest share one verdict.
+        IReadOnlyList<NodeInfo> nodes = allNodes;
+        List<NodeInfo>? restricted = null;
+        NodeVerdict? absent = null;
+        if (allowed is not null)
+        {
+            var list = restricted = new List<NodeInfo>(allowed.Count);
+            foreach (NodeInfo node in allNodes)
+            {
+                if (allowed.Contains(node.Name)) list.Add(node);
+            }
+            nodes = list;
+            absent = new NodeVerdict(restrictedBy!, new[] { $"node(s) didn't satisfy plugin(s) [{restrictedBy}]" }, Unresolvable: true);
+        }
+        int c = nodes.Count;
+        if (c == 0)
+            return new ScheduleResult(null, 0, FailureMessage(n, nodes, absent, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>()), 0, 0,
+                explain ? Explain(allNodes, nodes, absent, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>(), default, null, null) : null);
+
+        NodeInfo[] feasible = ArrayPool<NodeInfo>.Shared.Rent(c);
+        FilterResult[] failures = ArrayPool<FilterResult>.Shared.Rent(c);
+        int[] failedBy = ArrayPool<int>.Shared.Rent(c);
+        int[] feasibleIndex = ArrayPool<int>.Shared.Rent(c);
+        long[]? scoreBuffer = null;
+        try
+        {
+            ReadOnlySpan<NodeInfo> span = restricted is null ? cluster.NodeSpan : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(restricted);
+            int toFind = NumFeasibleNodesToFind(c);
+            int feasibleCount = 0, processed = 0;
+            int start = _nextStartNodeIndex % c;
+            for (int k = 0, i = start; k < c && feasibleCount < toFind; k++, i = i + 1 == c ? 0 : i + 1)
+            {
+                NodeInfo node = span[i];
+                processed++;
+                failedBy[i] = -1;
+                for (int f = 0; f < _filters.Length; f++)
+                {
+                    FilterResult r = _filters[f].Filter(pod, node);
+                    if (!r.IsSuccess)
+                    {
+                        failures[i] = r;
+                        failedBy[i] = f;
+                        break;
+                    }
+                }
+                if (failedBy[i] < 0)
+                {
+                    feasibleIndex[feasibleCount] = i;
+                    feasible[feasibleCount++] = node;
+                }
+            }
+            _nextStartNodeIndex = (start + processed) % c;
+
+            if (feasibleCount == 0)
+            {
+                return new ScheduleResult(null, 0, FailureMessage(n, nodes, absent, start, processed, failures, failedBy), processed, 0,
+                    explain ? Explain(allNodes, nodes, absent, start, processed, failures, failedBy, default, null, null) : null)
+                {
+                    Verdicts = Verdicts(allNodes, nodes, absent, start, processed, failures, failedBy),
+                };
+            }
+
+            // Scores: one row of feasibleCount per scorer, raw then normalized in place.
+            int rows = _scorers.Length;
+            scoreBuffer = ArrayPool<long>.Shared.Rent(Math.Max(1, rows * feasibleCount * (explain ? 2 : 1)));
+            ReadOnlySpan<NodeInfo> candidates = feasible.AsSpan(0, feasibleCount);
+            for (int s = 0; s < rows; s++)
+            {
+                IScorer scorer = _scorers[s];
+                scorer.PreScore(pod, cluster, candidates);
+                Span<long> row = scoreBuffer.AsSpan(s * feasibleCount, feasibleCount);
+                for (int j = 0; j < feasibleCount; j++) row[j] = scorer.Score(pod, candidates[j]);
+                if (explain) row.CopyTo(scoreBuffer.AsSpan((rows + s) * feasibleCount, feasibleCount));
+                scorer.Normalize(row);
+            }
+
+            int best = -1;
+            long bestTotal = long.MinValue;
+            for (int j = 0; j < feasibleCount; j++)
+            {
+                long total = 0;
+                for (int s = 0; s < rows; s++) total += scoreBuffer[s * feasibleCount + j] * _weights[s];
+                // Nodes are sorted by name, so on a tie the smaller index is the smaller name.
+                if (total > bestTotal || (total == bestTotal && feasibleIndex[j] < feasibleIndex[best]))
+                {
+                    best = j;
+                    bestTotal = total;
+                }
+            }
+            NodeInfo chosen = candidates[best];
+            IReadOnlyList<NodeExplanation>? explanation = explain
+                ? Explain(allNodes, nodes, absent, start, processed, failures, failedBy, candidates, scoreBuffer, chosen)
+                : null;
+            return new ScheduleResult(chosen, bestTotal, null, processed, feasibleCount, explanation);
+        }
+        finally
+        {
+            Array.Clear(feasible, 0, c);
+            ArrayPool<NodeInfo>.Shared.Return(feasible);
+            ArrayPool<FilterResult>.Shared.Return(failures, clearArray: true);
+            ArrayPool<int>.Shared.Return(failedBy);
+            ArrayPool<int>.Shared.Return(feasibleIndex);
+            if (scoreBuffer is not null) ArrayPool<long>.Shared.Return(scoreBuffer);
+        }
+    }
+
+    /// <summary>kube-scheduler's FitError text: "0/N nodes are available: " and the reason histogram, sorted.</summary>
+    private static string FailureMessage(int n, IReadOnlyList<NodeInfo> candidates, NodeVerdict? absent,
+        int start, int processed, FilterResult[] failures, int[] failedBy)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (absent is not null && n > candidates.Count) counts[absent.Reasons[0]] = n - candidates.Count;
+        var reasons = new List<string>(4);
+        for (int k = 0; k < processed; k++)
+        {
+            int i = (start + k) % candidates.Count;
+            if (failedBy[i] < 0) continue;
+            reasons.Clear();
+            failures[i].AddReasonsTo(reasons);
+            foreach (string r in reasons) counts[r] = counts.GetValueOrDefault(r) + 1;
+        }
+        var items = new List<string>(counts.Count);
+        foreach (KeyValuePair<string, int> kv in counts) items.Add($"{kv.Value} {kv.Key}");
+        items.Sort(StringComparer.Ordinal);
+        var sb = new StringBuilder();
+        sb.Append("0/").Append(n).Append(" nodes are available:");
+        if (items.Count > 0) sb.Append(' ').Append(string.Join(", ", items)).Append('.');
+        return sb.ToString();
+    }
+
+    private Dictionary<string, NodeVerdict> Verdicts(IReadOnlyList<NodeInfo> allNodes, IReadOnlyList<NodeInfo> candidates, NodeVerdict? absent,
+        int start, int processed, FilterResult[] failures, int[] failedBy)
+    {
+        var result = new Dictionary<string, NodeVerdict>(StringComparer.Ordinal);
+        if (absent is not null)
+        {
+            foreach (NodeInfo node in allNodes) result[node.Name] = absent;
+        }
+        for (int k = 0; k < processed; k++)
+        {
+            int i = (start + k) % candidates.Count;
+            if (failedBy[i] >= 0) result[candidates[i].Name] = Verdict(failures[i], failedBy[i]);
+            else result.Remove(candidates[i].Name);
+        }
+        return result;
+    }
+
+    private NodeVerdict Verdict(FilterResult r, int filterIndex)
+    {
+        var reasons = new List<string>(2);
+        r.AddReasonsTo(reasons);
+        return new NodeVerdict(_filters[filterIndex].Plugin.ToString(), reasons, r.Unresolvable);
+    }
+
+    private static List<NodeExplanation> PreFilterExplanation(IReadOnlyList<NodeInfo> nodes, FilterPlugin plugin, string message)
+    {
+        var verdict = new NodeVerdict(plugin.ToString(), new[] { message }, true);
+        var list = new List<NodeExplanation>(nodes.Count);
+        foreach (NodeInfo node in nodes) list.Add(new NodeExplanation(node.Name, verdict, null, null, false));
+        return list;
+    }
+
+    private List<NodeExplanation> Explain(IReadOnlyList<NodeInfo> allNodes, IReadOnlyList<NodeInfo> candidates, NodeVerdict? absent,
+        int start, int processed, FilterResult[] failures, int[] failedBy, ReadOnlySpan<NodeInfo> feasible, long[]? scores, NodeInfo? chosen)
+    {
+        int rows = _scorers.Length, fc = feasible.Length;
+        var feasibleIndex = new Dictionary<NodeInfo, int>(fc);
+        for (int j = 0; j < fc; j++) feasibleIndex[feasible[j]] = j;
+        var rejected = new Dictionary<NodeInfo, NodeVerdict>();
+        var evaluated = new HashSet<NodeInfo>();
+        for (int k = 0; k < processed; k++)
+        {
+            int i = (start + k) % candidates.Count;
+            evaluated.Add(candidates[i]);
+            if (failedBy[i] >= 0) rejected[candidates[i]] = Verdict(failures[i], failedBy[i]);
+        }
+        var list = new List<NodeExplanation>(allNodes.Count);
+        foreach (NodeInfo node in allNodes)
+        {
+            if (rejected.TryGetValue(node, out NodeVerdict? verdict))
+            {
+                list.Add(new NodeExplanation(node.Name, verdict, null, null, false));
+            }
+            else if (scores is not null && feasibleIndex.TryGetValue(node, out int j))
+            {
+                var components = new List<ScoreComponent>(rows);
+                long total = 0;
+                for (int s = 0; s < rows; s++)
+                {
+                    long normalized = scores[s * fc + j];
+                    long raw = scores[(rows + s) * fc + j];
+                    components.Add(new ScoreComponent(_scorers[s].Plugin.ToString(), raw, normalized, _weights[s]));
+                    total += normalized * _weights[s];
+                }
+                list.Add(new NodeExplanation(node.Name, null, components, total, ReferenceEquals(node, chosen)));
+            }
+            else if (absent is not null && !evaluated.Contains(node) && !ContainsNode(candidates, node))
+            {
+                list.Add(new NodeExplanation(node.Name, absent, null, null, false));
+            }
+            else
+            {
+                list.Add(new NodeExplanation(node.Name, null, null, null, false));
+            }
+        }
+        return list;
+    }
+
+    private static bool ContainsNode(IReadOnlyList<NodeInfo> nodes, NodeInfo node)
+    {
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            if (ReferenceEquals(nodes[i], node)) return true;
+        }
+        return false;
+    }
+}
