@@ -8,7 +8,7 @@ using PackingScheduler.Core.Workloads;
 namespace PackingScheduler.Benchmarks;
 
 /// <summary>
-/// `engine --nodes N --pods P [--shape plain|affinity|anti-affinity] [--running R] [--seed S] [-o json]`:
+/// `engine --nodes N --pods P [--shape plain|affinity|anti-affinity] [--running R] [--seed S] [--parallel-from N] [-o json]`:
 /// the decision loop alone over a generated cluster; each placed pod is assumed (ClusterState.AddPod)
 /// before the next decision, as the live loop does. Running pods default to 4 a node (30 for anti-affinity).
 /// </summary>
@@ -16,7 +16,7 @@ public static class EngineMode
 {
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var o = new Options(args, "nodes", "pods", "shape", "running", "seed", "output");
+        var o = new Options(args, "nodes", "pods", "shape", "running", "seed", "parallel-from", "output");
         PodShape shape = ParseShape(o.Str("shape", "plain"));
         int nodes = o.Int("nodes", 5000), pods = o.Int("pods", 10000);
         int running = o.Int("running", shape == PodShape.AntiAffinity ? 30 : 4);
@@ -29,12 +29,14 @@ public static class EngineMode
         ClusterState state = cluster.BuildState(translator);
         List<PodInfo> pending = cluster.CompilePending(translator, pods, shape, seed + 1);
         var engine = new SchedulingEngine(WorkloadProfiles.AllPlugins(), interner);
+        // --parallel-from N: node count from which filtering is parallel (0 = always, huge = never).
+        engine.ParallelFilterThreshold = o.Int("parallel-from", SchedulingEngine.DefaultParallelFilterThreshold);
         setup.Stop();
 
         Result r = Run(engine, state, pending);
         Report.Write(stdout, o.Json, new (string, object)[]
         {
-            ("mode", "engine"), ("shape", ShapeName(shape)), ("nodes", nodes), ("pods", pods), ("runningPods", nodes * running),
+            ("mode", "engine"), ("shape", ShapeName(shape)), ("nodes", nodes), ("pods", pods), ("parallelFrom", engine.ParallelFilterThreshold), ("runningPods", nodes * running),
             ("placed", r.Placed), ("seconds", r.Seconds), ("podsPerSecond", r.Placed / r.Seconds),
             ("nsPerNodePerPod", r.Seconds * 1e9 / pods / Math.Max(1, nodes)),
             ("p50Ms", r.P50Ms), ("p99Ms", r.P99Ms), ("maxMs", r.MaxMs),

@@ -52,6 +52,9 @@ public sealed class ClusterState
     /// <summary>The nodes' <see cref="NodeRow"/>s, same order as <see cref="NodeSpan"/>; valid until the next change.</summary>
     public ReadOnlySpan<NodeRow> NodeRows => _rows.Rows;
 
+    /// <summary>The node and row arrays behind <see cref="NodeSpan"/> and <see cref="NodeRows"/>, for worker threads.</summary>
+    internal NodeTable Table => _rows;
+
     public int PodCount => _pods.Count;
 
     /// <summary>Pods (on any node) with pod affinity or anti-affinity terms: when 0, affinity scans can be skipped.</summary>

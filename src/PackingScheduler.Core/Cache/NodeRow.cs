@@ -52,27 +52,44 @@ public readonly struct NodeRow
     public short PreferNoScheduleTaints { get; }
 }
 
-/// <summary>The rows of the nodes, by node index; shifted as nodes are inserted and removed.</summary>
+/// <summary>
+/// The nodes and their rows, by node index (two parallel arrays, so that worker threads can
+/// index them); shifted as nodes are inserted and removed.
+/// </summary>
 internal sealed class NodeTable
 {
     private NodeRow[] _rows = new NodeRow[16];
+    private NodeInfo[] _nodes = new NodeInfo[16];
     private int _count;
 
     public ReadOnlySpan<NodeRow> Rows => _rows.AsSpan(0, _count);
 
+    /// <summary>Backing arrays (valid up to <see cref="Count"/>) until the next node change.</summary>
+    public NodeRow[] RowArray => _rows;
+    public NodeInfo[] NodeArray => _nodes;
+    public int Count => _count;
+
     public void Insert(int at, NodeInfo node)
     {
-        if (_count == _rows.Length) Array.Resize(ref _rows, _rows.Length * 2);
+        if (_count == _rows.Length)
+        {
+            Array.Resize(ref _rows, _rows.Length * 2);
+            Array.Resize(ref _nodes, _nodes.Length * 2);
+        }
         Array.Copy(_rows, at, _rows, at + 1, _count - at);
+        Array.Copy(_nodes, at, _nodes, at + 1, _count - at);
         _rows[at] = new NodeRow(node);
+        _nodes[at] = node;
         _count++;
     }
 
     public void RemoveAt(int at)
     {
         Array.Copy(_rows, at + 1, _rows, at, _count - at - 1);
+        Array.Copy(_nodes, at + 1, _nodes, at, _count - at - 1);
         _count--;
         _rows[_count] = default;
+        _nodes[_count] = null!;
     }
 
     public void Update(int at, NodeInfo node) => _rows[at] = new NodeRow(node);

@@ -18,8 +18,12 @@ public sealed partial class SchedulingEngine
 
     // This cycle's filters, in profile order, without those that pass every node.
     private int[]? _active;
-    private IFilterShortcut?[]? _activeRows;
+    private RowCondition?[]? _activeRows;
     private int _activeCount;
+
+    // All of this cycle's filters pass a node whose row meets this (when every active filter has a row condition).
+    private RowCondition _allPass;
+    private bool _allHaveRows;
 
     // Per-node buffers of the cycle, owned by the engine (one cycle at a time) and grown with the
     // node count: failures and failedBy are read only at indices this cycle processed, so only
@@ -54,26 +58,31 @@ public sealed partial class SchedulingEngine
     private void PlanFilters()
     {
         _active ??= new int[_filters.Length];
-        _activeRows ??= new IFilterShortcut?[_filters.Length];
+        _activeRows ??= new RowCondition?[_filters.Length];
         _activeCount = 0;
+        _allPass = RowCondition.Always;
+        _allHaveRows = true;
         for (int f = 0; f < _filters.Length; f++)
         {
             IFilterShortcut? shortcut = _filters[f] as IFilterShortcut;
             if (shortcut is { PassesAll: true }) continue;
             _active[_activeCount] = f;
-            _activeRows[_activeCount] = shortcut is { UsesRows: true } ? shortcut : null;
+            RowCondition? condition = shortcut?.RowCondition;
+            _activeRows[_activeCount] = condition;
+            if (condition is { } c) _allPass = _allPass.And(c);
+            else _allHaveRows = false;
             _activeCount++;
         }
     }
 
     /// <summary>Index of the first filter that rejects the node (its result in <paramref name="result"/>), or -1.</summary>
-    private int FilterNode(PodInfo pod, NodeInfo node, in NodeRow row, bool hasRow, out FilterResult result)
+    internal int FilterNode(PodInfo pod, NodeInfo node, in NodeRow row, bool hasRow, out FilterResult result)
     {
         int[] active = _active!;
-        IFilterShortcut?[] rowShortcuts = _activeRows!;
+        RowCondition?[] rowConditions = _activeRows!;
         for (int a = 0; a < _activeCount; a++)
         {
-            if (hasRow && rowShortcuts[a] is { } shortcut && shortcut.PassesRow(in row)) continue;
+            if (hasRow && rowConditions[a] is { } condition && condition.Passes(in row)) continue;
             int f = active[a];
             FilterResult r = _filters[f].Filter(pod, node);
             if (!r.IsSuccess)
@@ -86,20 +95,36 @@ public sealed partial class SchedulingEngine
         return -1;
     }
 
+    /// <summary>A node with its row: the combined row condition first, the filters where it cannot tell.</summary>
+    internal int FilterRow(PodInfo pod, NodeInfo node, in NodeRow row, out FilterResult result)
+    {
+        if (_allHaveRows && _allPass.Passes(in row))
+        {
+            result = default;
+            return -1;
+        }
+        return FilterNode(pod, node, in row, true, out result);
+    }
+
     /// <summary>
     /// Upstream's findNodesThatPassFilters, sequentially: nodes from <paramref name="start"/>
     /// round the ring until <paramref name="toFind"/> are feasible or all were seen.
     /// </summary>
-    private (int Feasible, int Processed) FilterNodes(PodInfo pod, ReadOnlySpan<NodeInfo> nodes, ReadOnlySpan<NodeRow> rows,
+    private (int Feasible, int Processed) FilterNodes(PodInfo pod, ReadOnlySpan<NodeInfo> nodes, ReadOnlySpan<NodeRow> rows, NodeTable? table,
         int start, int toFind, NodeInfo[] feasible, int[] feasibleIndex, FilterResult[] failures, int[] failedBy)
     {
         int c = nodes.Length;
         bool hasRows = rows.Length == c;
+        if (table is not null && hasRows && c >= ParallelFilterThreshold && Workers > 1)
+            return FilterNodesParallel(pod, nodes, table, start, toFind, feasible, feasibleIndex, failures, failedBy);
         int feasibleCount = 0, processed = 0;
+        FilterResult r = default;
         for (int k = 0, i = start; k < c && feasibleCount < toFind; k++, i = i + 1 == c ? 0 : i + 1)
         {
             processed++;
-            int f = FilterNode(pod, nodes[i], in hasRows ? ref rows[i] : ref NoRow, hasRows, out FilterResult r);
+            int f = hasRows && _allHaveRows && _allPass.Passes(in rows[i])
+                ? -1
+                : FilterNode(pod, nodes[i], in hasRows ? ref rows[i] : ref NoRow, hasRows, out r);
             failedBy[i] = f;
             if (f >= 0)
             {
@@ -116,6 +141,58 @@ public sealed partial class SchedulingEngine
         return (feasibleCount, processed);
     }
 
+    /// <summary>
+    /// Nodes from which filtering runs on <see cref="Workers"/> threads. Measured on a 2-core
+    /// machine (docs/performance.md): below a few hundred nodes the hand-off costs more than it saves.
+    /// </summary>
+    public const int DefaultParallelFilterThreshold = 1000;
+
+    /// <summary>Node count from which filtering is parallel (tests set 0 to force it, int.MaxValue to disable it).</summary>
+    internal int ParallelFilterThreshold { get; set; } = DefaultParallelFilterThreshold;
+
+    /// <summary>Threads that filter (the caller included): the processor count, at most 8.</summary>
+    internal int Workers { get; set; } = Math.Min(Environment.ProcessorCount, 8);
+
+    private ParallelNodeFilter? _parallel;
+    private int _parallelWorkers;
+
+    /// <summary>
+    /// The same walk as the sequential loop, with the verdicts computed ahead in parallel batches:
+    /// all remaining nodes when every node is wanted, else about twice the feasible nodes still
+    /// missing. Nodes evaluated past the stopping point are ignored, as if never filtered.
+    /// </summary>
+    private (int Feasible, int Processed) FilterNodesParallel(PodInfo pod, ReadOnlySpan<NodeInfo> nodes, NodeTable table,
+        int start, int toFind, NodeInfo[] feasible, int[] feasibleIndex, FilterResult[] failures, int[] failedBy)
+    {
+        if (_parallel is null || _parallelWorkers != Workers)
+        {
+            _parallel = new ParallelNodeFilter(this, Workers);
+            _parallelWorkers = Workers;
+        }
+        int c = nodes.Length;
+        int feasibleCount = 0, processed = 0;
+        for (int k0 = 0; k0 < c && feasibleCount < toFind;)
+        {
+            int batch = toFind >= c ? c - k0 : Math.Min(c - k0, Math.Max(2 * (toFind - feasibleCount), 512));
+            _parallel.Run(pod, table, c, start, k0, batch, failures, failedBy);
+            int i = start + k0;
+            if (i >= c) i -= c;
+            for (int k = k0; k < k0 + batch && feasibleCount < toFind; k++)
+            {
+                processed++;
+                if (failedBy[i] < 0)
+                {
+                    feasibleIndex[feasibleCount] = i;
+                    Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(feasible), feasibleCount++) = nodes[i];
+                }
+                if (++i == c) i = 0;
+            }
+            k0 += batch;
+        }
+        _feasibleUsed = feasibleCount;
+        return (feasibleCount, processed);
+    }
+
     /// <summary>Raw scores of one scorer over the feasible nodes.</summary>
     private static void ScoreNodes(PodInfo pod, IScorer scorer, ReadOnlySpan<NodeInfo> candidates, ReadOnlySpan<NodeRow> rows,
         ReadOnlySpan<int> nodeIndex, Span<long> into)
@@ -124,7 +201,8 @@ public sealed partial class SchedulingEngine
         {
             if (shortcut.AllZero)
             {
-                into.Clear();
+                // Fill, not Clear: Clear of a large span goes to a native memset that profiled slower here.
+                into.Fill(0);
                 return;
             }
             if (!rows.IsEmpty && shortcut.TryScoreRows(rows, nodeIndex, into)) return;

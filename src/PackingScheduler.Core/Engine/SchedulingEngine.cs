@@ -165,7 +165,7 @@ public sealed partial class SchedulingEngine
             }
             else
             {
-                (feasibleCount, processed) = FilterNodes(pod, span, nodeRows, start, toFind, feasible, feasibleIndex, failures, failedBy);
+                (feasibleCount, processed) = FilterNodes(pod, span, nodeRows, restricted is null ? cluster.Table : null, start, toFind, feasible, feasibleIndex, failures, failedBy);
             }
             _nextStartNodeIndex = (start + processed) % c;
 

@@ -12,11 +12,11 @@ internal interface IFilterShortcut
     /// <summary>Filter succeeds on every node for this cycle's pod (upstream: PreFilter returns Skip).</summary>
     bool PassesAll { get; }
 
-    /// <summary>Whether this cycle's pod can be judged from the node rows at all.</summary>
-    bool UsesRows { get; }
-
-    /// <summary>True when Filter certainly succeeds on the node of <paramref name="row"/>; false means "call Filter".</summary>
-    bool PassesRow(in NodeRow row);
+    /// <summary>
+    /// The row condition under which Filter certainly succeeds for this cycle's pod, or null when
+    /// rows cannot tell (then Filter runs on every node). A node whose row fails it goes to Filter.
+    /// </summary>
+    RowCondition? RowCondition { get; }
 }
 
 /// <summary>What a built-in scorer tells the engine after its PreScore (same contract: results equal Score's).</summary>
@@ -27,4 +27,24 @@ internal interface IScoreShortcut
 
     /// <summary>Raw scores of the nodes at <paramref name="nodeIndex"/> from their rows; false when this pod needs Score.</summary>
     bool TryScoreRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into);
+}
+
+/// <summary>
+/// A condition on a <see cref="NodeRow"/>: conditions of several filters AND together into one,
+/// checked per node without a call.
+/// </summary>
+internal readonly record struct RowCondition(bool Schedulable, bool NoTaints, bool PodSlot, long MilliCpu, long Memory)
+{
+    public static readonly RowCondition Always = default;
+
+    public RowCondition And(RowCondition other) => new(
+        Schedulable || other.Schedulable, NoTaints || other.NoTaints, PodSlot || other.PodSlot,
+        Math.Max(MilliCpu, other.MilliCpu), Math.Max(Memory, other.Memory));
+
+    public bool Passes(in NodeRow row) =>
+        (!Schedulable || !row.Unschedulable) &&
+        (!NoTaints || !row.HasNoScheduleTaints) &&
+        (!PodSlot || row.PodCount + 1 <= row.AllowedPodNumber) &&
+        (MilliCpu <= 0 || MilliCpu <= row.AllocatableMilliCpu - row.RequestedMilliCpu) &&
+        (Memory <= 0 || Memory <= row.AllocatableMemory - row.RequestedMemory);
 }

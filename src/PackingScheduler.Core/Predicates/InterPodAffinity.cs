@@ -138,8 +138,7 @@ public sealed class InterPodAffinity : IFilter, IFilterShortcut
     bool IFilterShortcut.PassesAll =>
         _requiredAffinity.Length == 0 && _requiredAntiAffinity.Length == 0 && _antiAffinity.Count == 0 && _existingAntiAffinity.Count == 0;
 
-    bool IFilterShortcut.UsesRows => false;
-    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
+    RowCondition? IFilterShortcut.RowCondition => null;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

@@ -52,8 +52,7 @@ public sealed class NodeAffinity : IFilter, IFilterShortcut
     private bool _none;
 
     bool IFilterShortcut.PassesAll => _none;
-    bool IFilterShortcut.UsesRows => false;
-    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
+    RowCondition? IFilterShortcut.RowCondition => null;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node) =>
         pod.RequiredNodeAffinity.IsNone || pod.RequiredNodeAffinity.Matches(node, _interner)

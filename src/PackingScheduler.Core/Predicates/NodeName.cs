@@ -21,8 +21,7 @@ public sealed class NodeName : IFilter, IFilterShortcut
     }
 
     bool IFilterShortcut.PassesAll => _any;
-    bool IFilterShortcut.UsesRows => false;
-    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
+    RowCondition? IFilterShortcut.RowCondition => null;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node) =>
         pod.NodeName is null || string.Equals(pod.NodeName, node.Name, StringComparison.Ordinal)

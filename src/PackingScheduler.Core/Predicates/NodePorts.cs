@@ -28,8 +28,7 @@ public sealed class NodePorts : IFilter, IFilterShortcut
     }
 
     bool IFilterShortcut.PassesAll => _noPorts;
-    bool IFilterShortcut.UsesRows => false;
-    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
+    RowCondition? IFilterShortcut.RowCondition => null;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

@@ -49,12 +49,9 @@ public sealed class NodeResourcesFit : IFilter, IFilterShortcut
     }
 
     bool IFilterShortcut.PassesAll => false;
-    bool IFilterShortcut.UsesRows => _cpuMemoryOnly;
-
-    bool IFilterShortcut.PassesRow(in NodeRow row) =>
-        _cpuMemoryOnly && row.PodCount + 1 <= row.AllowedPodNumber &&
-        (_milliCpu <= 0 || _milliCpu <= row.AllocatableMilliCpu - row.RequestedMilliCpu) &&
-        (_memory <= 0 || _memory <= row.AllocatableMemory - row.RequestedMemory);
+    // A pod slot free and the cpu and memory asked for free (the same comparisons as Filter).
+    RowCondition? IFilterShortcut.RowCondition =>
+        _cpuMemoryOnly ? new RowCondition(false, false, PodSlot: true, _milliCpu, _memory) : null;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

@@ -26,8 +26,7 @@ public sealed class NodeUnschedulable : IFilter, IFilterShortcut
     }
 
     bool IFilterShortcut.PassesAll => _tolerates;
-    bool IFilterShortcut.UsesRows => true;
-    bool IFilterShortcut.PassesRow(in NodeRow row) => !row.Unschedulable;
+    RowCondition? IFilterShortcut.RowCondition => new RowCondition(Schedulable: true, false, false, 0, 0);
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

@@ -24,10 +24,8 @@ public sealed class TaintToleration : IFilter, IFilterShortcut
     public string? PreFilter(PodInfo pod, ClusterState cluster) => null;
 
     bool IFilterShortcut.PassesAll => false;
-    bool IFilterShortcut.UsesRows => true;
-
     // A node without NoSchedule/NoExecute taints passes whatever the pod tolerates.
-    bool IFilterShortcut.PassesRow(in NodeRow row) => !row.HasNoScheduleTaints;
+    RowCondition? IFilterShortcut.RowCondition => new RowCondition(false, NoTaints: true, false, 0, 0);
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

@@ -24,8 +24,7 @@ public sealed class VolumeRestrictions : IFilter, IFilterShortcut
     }
 
     bool IFilterShortcut.PassesAll => _noDisks;
-    bool IFilterShortcut.UsesRows => false;
-    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
+    RowCondition? IFilterShortcut.RowCondition => null;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

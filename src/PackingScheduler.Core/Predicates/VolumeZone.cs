@@ -65,8 +65,7 @@ public sealed class VolumeZone : IFilter, IFilterShortcut
     }
 
     bool IFilterShortcut.PassesAll => _required.Count == 0;
-    bool IFilterShortcut.UsesRows => false;
-    bool IFilterShortcut.PassesRow(in NodeRow row) => false;
+    RowCondition? IFilterShortcut.RowCondition => null;
 
     public FilterResult Filter(PodInfo pod, NodeInfo node)
     {

@@ -53,6 +53,34 @@ public sealed class EngineEquivalenceTests
         }
     }
 
+    [Theory]
+    [InlineData(21, 14, 100, 2)]
+    [InlineData(22, 300, 100, 2)]
+    [InlineData(23, 300, 10, 3)]
+    [InlineData(24, 1500, 0, 2)]
+    [InlineData(25, 1500, 20, 4)]
+    public void Parallel_filtering_decides_as_the_sequential_loop(int seed, int nodes, int percentage, int workers)
+    {
+        var c = new RandomAffinityCluster(seed, nodes, termProbability: nodes > 100 ? 0.1 : 0.3, cpuMilli: 4000);
+        SchedulerProfile profile = WorkloadProfiles.AllPlugins() with { PercentageOfNodesToScore = percentage };
+        var parallel = new SchedulingEngine(profile, c.Interner) { ParallelFilterThreshold = 0, Workers = workers };
+        var sequential = new SchedulingEngine(profile, c.Interner) { ParallelFilterThreshold = int.MaxValue };
+        for (int i = 0; i < 300; i++)
+        {
+            PodInfo pod = c.NewPod(bound: false);
+            bool explain = i % 5 == 0;
+            ScheduleResult expected = sequential.Schedule(pod, c.State, explain);
+            ScheduleResult actual = parallel.Schedule(pod, c.State, explain);
+            AssertSame(expected, actual, $"pod {i} ({pod.Key})");
+            if (actual.Node is not null)
+            {
+                pod.NodeName = actual.Node.Name;
+                c.State.AddPod(pod);
+            }
+            if (i % 10 == 9) c.Mutate();
+        }
+    }
+
     internal static void AssertSame(ScheduleResult expected, ScheduleResult actual, string what)
     {
         Assert.True(expected.Node?.Name == actual.Node?.Name, $"{what}: expected {expected.Node?.Name ?? "none"}, got {actual.Node?.Name ?? "none"}");
