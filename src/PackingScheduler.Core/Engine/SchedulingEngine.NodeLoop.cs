@@ -10,7 +10,9 @@ namespace PackingScheduler.Core.Engine;
 /// are left out of the cycle, filters that can judge a node from its <see cref="NodeRow"/> do so
 /// and call Filter only where the row cannot tell, and scorers whose PreScore says every score is
 /// 0 (or that can score from rows) skip the per-node Score calls. Results are those of calling
-/// every Filter and Score on every node, in the profile's order.
+/// every Filter and Score on every node, in the profile's order. While pods are nominated, the
+/// filter loop is the plain sequential one in Schedule (it adds them to the cluster around each
+/// node's check), and Evaluate runs every filter: the shortcuts serve the common cycle only.
 /// </summary>
 public sealed partial class SchedulingEngine
 {
@@ -76,7 +78,7 @@ public sealed partial class SchedulingEngine
     }
 
     /// <summary>Index of the first filter that rejects the node (its result in <paramref name="result"/>), or -1.</summary>
-    internal int FilterNode(PodInfo pod, NodeInfo node, in NodeRow row, bool hasRow, out FilterResult result)
+    internal int RunActiveFilters(PodInfo pod, NodeInfo node, in NodeRow row, bool hasRow, out FilterResult result)
     {
         int[] active = _active!;
         RowCondition?[] rowConditions = _activeRows!;
@@ -103,7 +105,7 @@ public sealed partial class SchedulingEngine
             result = default;
             return -1;
         }
-        return FilterNode(pod, node, in row, true, out result);
+        return RunActiveFilters(pod, node, in row, true, out result);
     }
 
     /// <summary>
@@ -124,7 +126,7 @@ public sealed partial class SchedulingEngine
             processed++;
             int f = hasRows && _allHaveRows && _allPass.Passes(in rows[i])
                 ? -1
-                : FilterNode(pod, nodes[i], in hasRows ? ref rows[i] : ref NoRow, hasRows, out r);
+                : RunActiveFilters(pod, nodes[i], in hasRows ? ref rows[i] : ref NoRow, hasRows, out r);
             failedBy[i] = f;
             if (f >= 0)
             {

@@ -50,7 +50,16 @@ public sealed class EngineEquivalenceTests
                 c.State.AddPod(pod);
             }
             if (i % 10 == 9) c.Mutate();
+            Nominations(c, i);
         }
+    }
+
+    /// <summary>Now and then a pending pod nominated to a node (the engine then filters with it counted there), later dropped.</summary>
+    private static void Nominations(RandomAffinityCluster c, int i)
+    {
+        if (i % 40 == 20 && c.State.Nodes.Count > 0)
+            c.Nominate(c.NewPod(bound: false), c.State.Nodes[c.Random.Next(c.State.Nodes.Count)].Name);
+        if (i % 40 == 39) c.State.RemoveNomination($"{c.NominatedKeys().FirstOrDefault()}");
     }
 
     [Theory]
@@ -78,6 +87,7 @@ public sealed class EngineEquivalenceTests
                 c.State.AddPod(pod);
             }
             if (i % 10 == 9) c.Mutate();
+            Nominations(c, i);
         }
     }
 

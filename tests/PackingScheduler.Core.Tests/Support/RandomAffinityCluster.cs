@@ -80,6 +80,7 @@ public sealed class RandomAffinityCluster
         return new PodInfo
         {
             Name = $"p{++_seq}",
+            Priority = _random.Next(3),
             NamespaceName = ns,
             Namespace = nsId,
             Labels = LabelSet.From(labels, Interner),
@@ -154,6 +155,18 @@ public sealed class RandomAffinityCluster
                 break;
         }
         return new AffinityTerm(selector, namespaces, nsSelector, Interner.Intern(TopologyKeys[_random.Next(TopologyKeys.Length)]), weight);
+    }
+
+    /// <summary>Keys of the pods nominated so far (some may have been dropped).</summary>
+    public IEnumerable<string> NominatedKeys() => _nominated.Where(k => State.FindNominated(k) is not null);
+
+    private readonly List<string> _nominated = new();
+
+    /// <summary>Nominates a pending pod to a node (with a random priority, so it holds room against some pods and not others).</summary>
+    public void Nominate(PodInfo pod, string nodeName)
+    {
+        State.Nominate(pod, nodeName);
+        _nominated.Add(pod.Key);
     }
 
     /// <summary>One random change: mostly pod adds, then removals, node relabels, node removals and re-adds, namespace relabels.</summary>

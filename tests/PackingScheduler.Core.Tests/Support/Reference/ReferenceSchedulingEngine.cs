@@ -12,7 +12,8 @@ namespace PackingScheduler.Core.Tests.Support.Reference;
 
 /// <summary>
 /// The engine before node rows, filter skipping and parallel filtering: every filter and score
-/// called on every node, sequentially. Kept as the reference the engine must agree with.
+/// called on every node, sequentially, with the scan-every-pod affinity plugins. Kept as the
+/// reference the engine must agree with.
 /// </summary>
 public sealed class ReferenceSchedulingEngine
 {
@@ -93,19 +94,22 @@ public sealed class ReferenceSchedulingEngine
         int n = allNodes.Count;
         if (n == 0) return new ScheduleResult(null, 0, NoNodesMessage, 0, 0);
 
-        IReadOnlySet<string>? allowed = null;
-        string? restrictedBy = null;
-        for (int f = 0; f < _filters.Length; f++)
-        {
-            string? rejection = _filters[f].PreFilter(pod, cluster);
-            if (rejection is not null)
-                return new ScheduleResult(null, 0, $"0/{n} nodes are available: {rejection}.", 0, 0,
-                    explain ? PreFilterExplanation(allNodes, _filters[f].Plugin, rejection) : null);
-            if (_filters[f].PreFilterNodeNames is { } names)
+        (int rejectedBy, string? rejection, IReadOnlySet<string>? allowed, string? restrictedBy) = RunPreFilters(pod, cluster);
+        if (rejection is not null)
+            return new ScheduleResult(null, 0, $"0/{n} nodes are available: {rejection}.", 0, 0,
+                explain ? PreFilterExplanation(allNodes, _filters[rejectedBy].Plugin, rejection) : null)
             {
-                allowed = names;
-                restrictedBy = _filters[f].Plugin.ToString();
-            }
+                Verdicts = PreFilterVerdicts(allNodes, _filters[rejectedBy].Plugin, rejection),
+            };
+        bool nominations = cluster.NominatedPodCount > 0;
+
+        // Upstream evaluateNominatedNode: a pod that preempted tries the node it freed first, and
+        // takes it without scoring the others when it fits there.
+        if (pod.NominatedNodeName is { } nominatedName && cluster.FindNode(nominatedName) is { } nominatedNode
+            && (allowed is null || allowed.Contains(nominatedName)))
+        {
+            FilterResult onNominated = nominations ? FilterWithNominatedPods(pod, nominatedNode, cluster, out _) : FilterNode(pod, nominatedNode, out _);
+            if (onNominated.IsSuccess) return ScoreOne(pod, cluster, nominatedNode, allNodes, explain);
         }
 
         // Upstream filters only the nodes a PreFilter result allows; the rest share one verdict.
@@ -125,7 +129,10 @@ public sealed class ReferenceSchedulingEngine
         int c = nodes.Count;
         if (c == 0)
             return new ScheduleResult(null, 0, FailureMessage(n, nodes, absent, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>()), 0, 0,
-                explain ? Explain(allNodes, nodes, absent, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>(), default, null, null) : null);
+                explain ? Explain(allNodes, nodes, absent, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>(), default, null, null) : null)
+            {
+                Verdicts = Verdicts(allNodes, nodes, absent, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>()),
+            };
 
         NodeInfo[] feasible = ArrayPool<NodeInfo>.Shared.Rent(c);
         FilterResult[] failures = ArrayPool<FilterResult>.Shared.Rent(c);
@@ -142,17 +149,9 @@ public sealed class ReferenceSchedulingEngine
             {
                 NodeInfo node = span[i];
                 processed++;
-                failedBy[i] = -1;
-                for (int f = 0; f < _filters.Length; f++)
-                {
-                    FilterResult r = _filters[f].Filter(pod, node);
-                    if (!r.IsSuccess)
-                    {
-                        failures[i] = r;
-                        failedBy[i] = f;
-                        break;
-                    }
-                }
+                FilterResult r = nominations ? FilterWithNominatedPods(pod, node, cluster, out int by) : FilterNode(pod, node, out by);
+                failedBy[i] = by;
+                if (!r.IsSuccess) failures[i] = r;
                 if (failedBy[i] < 0)
                 {
                     feasibleIndex[feasibleCount] = i;
@@ -212,6 +211,147 @@ public sealed class ReferenceSchedulingEngine
             ArrayPool<int>.Shared.Return(feasibleIndex);
             if (scoreBuffer is not null) ArrayPool<long>.Shared.Return(scoreBuffer);
         }
+    }
+
+    /// <summary>Runs every filter's PreFilter: the first rejection (filter index and message), else the node-name restriction if any.</summary>
+    private (int RejectedBy, string? Rejection, IReadOnlySet<string>? Allowed, string? RestrictedBy) RunPreFilters(PodInfo pod, ClusterState cluster)
+    {
+        IReadOnlySet<string>? allowed = null;
+        string? restrictedBy = null;
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            string? rejection = _filters[f].PreFilter(pod, cluster);
+            if (rejection is not null) return (f, rejection, null, null);
+            if (_filters[f].PreFilterNodeNames is { } names)
+            {
+                allowed = names;
+                restrictedBy = _filters[f].Plugin.ToString();
+            }
+        }
+        return (-1, null, allowed, restrictedBy);
+    }
+
+    /// <summary>The filters in order on one node, after PreFilter: the first failure and its filter's index, or success and -1.</summary>
+    private FilterResult FilterNode(PodInfo pod, NodeInfo node, out int failedBy)
+    {
+        for (int f = 0; f < _filters.Length; f++)
+        {
+            FilterResult r = _filters[f].Filter(pod, node);
+            if (!r.IsSuccess)
+            {
+                failedBy = f;
+                return r;
+            }
+        }
+        failedBy = -1;
+        return FilterResult.Success;
+    }
+
+    /// <summary>
+    /// Upstream RunFilterPluginsWithNominatedPods: pods nominated to this node with a priority at
+    /// least the incoming pod's count there as if running (so a smaller pod cannot take the room a
+    /// preemption freed), and the pod must also fit without them (affinity to a nominated pod
+    /// does not count, since it may never arrive). The pods are added to the cluster for the check
+    /// and PreFilter state is computed again after, so the rest of the cycle is unaffected.
+    /// Not for concurrent use: it changes the cluster for the duration of the check.
+    /// </summary>
+    private FilterResult FilterWithNominatedPods(PodInfo pod, NodeInfo node, ClusterState cluster, out int failedBy)
+    {
+        IReadOnlyList<PodInfo> nominated = cluster.NominatedPods(node.Name);
+        List<string>? added = null;
+        for (int q = 0; q < nominated.Count; q++)
+        {
+            PodInfo other = nominated[q];
+            if (other.Priority < pod.Priority || other.Key == pod.Key || cluster.FindPod(other.Key) is not null) continue;
+            cluster.AddPod(other.CopyOnNode(node.Name));
+            (added ??= new List<string>(nominated.Count)).Add(other.Key);
+        }
+        if (added is null) return FilterNode(pod, node, out failedBy);
+
+        FilterResult withNominated;
+        try
+        {
+            (int rejectedBy, string? rejection, _, _) = RunPreFilters(pod, cluster);
+            if (rejection is not null)
+            {
+                failedBy = rejectedBy;
+                withNominated = FilterResult.Fail(rejection, unresolvable: true);
+            }
+            else
+            {
+                withNominated = FilterNode(pod, node, out failedBy);
+            }
+        }
+        finally
+        {
+            foreach (string key in added) cluster.RemovePod(key);
+            RunPreFilters(pod, cluster);
+        }
+        return withNominated.IsSuccess ? FilterNode(pod, node, out failedBy) : withNominated;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="pod"/> fits on <paramref name="node"/> in the cluster as it is now
+    /// (PreFilter, then the filters, nominated pods counted): null when it fits, else the verdict.
+    /// Preemption's dry run calls this after taking pods off the node.
+    /// </summary>
+    public NodeVerdict? Evaluate(PodInfo pod, ClusterState cluster, NodeInfo node)
+    {
+        (int rejectedBy, string? rejection, IReadOnlySet<string>? allowed, string? restrictedBy) = RunPreFilters(pod, cluster);
+        if (rejection is not null) return new NodeVerdict(_filters[rejectedBy].Plugin.ToString(), new[] { rejection }, Unresolvable: true);
+        if (allowed is not null && !allowed.Contains(node.Name))
+            return new NodeVerdict(restrictedBy!, new[] { $"node(s) didn't satisfy plugin(s) [{restrictedBy}]" }, Unresolvable: true);
+        FilterResult r = cluster.NominatedPodCount > 0 ? FilterWithNominatedPods(pod, node, cluster, out int by) : FilterNode(pod, node, out by);
+        return r.IsSuccess ? null : Verdict(r, by);
+    }
+
+    /// <summary>
+    /// The profile's NodeResourcesFit score of <paramref name="pod"/> on <paramref name="node"/> as
+    /// the node is now (raw, before normalization; 0 when the profile has no such score). Preemption
+    /// compares it across candidate nodes with their victims taken off: with MostAllocated or
+    /// SlotBestFit the higher score is the node the preemption leaves best packed.
+    /// </summary>
+    public long ResourceFitScore(PodInfo pod, ClusterState cluster, NodeInfo node)
+    {
+        for (int s = 0; s < _scorers.Length; s++)
+        {
+            if (_scorers[s].Plugin != ScorePlugin.NodeResourcesFit) continue;
+            NodeInfo[] one = { node };
+            _scorers[s].PreScore(pod, cluster, one);
+            return _scorers[s].Score(pod, node);
+        }
+        return 0;
+    }
+
+    /// <summary>The nominated node fits: it is chosen, scored alone (so the result carries its score).</summary>
+    private ScheduleResult ScoreOne(PodInfo pod, ClusterState cluster, NodeInfo node, IReadOnlyList<NodeInfo> allNodes, bool explain)
+    {
+        int rows = _scorers.Length;
+        long[] scores = new long[Math.Max(1, rows * 2)];
+        NodeInfo[] one = { node };
+        long total = 0;
+        for (int s = 0; s < rows; s++)
+        {
+            IScorer scorer = _scorers[s];
+            scorer.PreScore(pod, cluster, one);
+            Span<long> row = scores.AsSpan(s, 1);
+            row[0] = scorer.Score(pod, node);
+            scores[rows + s] = row[0];
+            scorer.Normalize(row);
+            total += row[0] * _weights[s];
+        }
+        IReadOnlyList<NodeExplanation>? explanation = explain
+            ? Explain(allNodes, allNodes, null, 0, 0, Array.Empty<FilterResult>(), Array.Empty<int>(), one, scores, node)
+            : null;
+        return new ScheduleResult(node, total, null, 1, 1, explanation);
+    }
+
+    private static Dictionary<string, NodeVerdict> PreFilterVerdicts(IReadOnlyList<NodeInfo> nodes, FilterPlugin plugin, string message)
+    {
+        var verdict = new NodeVerdict(plugin.ToString(), new[] { message }, true);
+        var result = new Dictionary<string, NodeVerdict>(nodes.Count, StringComparer.Ordinal);
+        foreach (NodeInfo node in nodes) result[node.Name] = verdict;
+        return result;
     }
 
     /// <summary>kube-scheduler's FitError text: "0/N nodes are available: " and the reason histogram, sorted.</summary>
