@@ -121,10 +121,13 @@ public sealed partial class SchedulingEngine
             return FilterNodesParallel(pod, nodes, table, start, toFind, feasible, feasibleIndex, failures, failedBy);
         int feasibleCount = 0, processed = 0;
         FilterResult r = default;
+        // Locals, so that the per-node check is a few compares on the row in registers.
+        RowCondition all = _allPass;
+        bool rowsDecide = hasRows && _allHaveRows;
         for (int k = 0, i = start; k < c && feasibleCount < toFind; k++, i = i + 1 == c ? 0 : i + 1)
         {
             processed++;
-            int f = hasRows && _allHaveRows && _allPass.Passes(in rows[i])
+            int f = rowsDecide && all.Passes(in rows[i])
                 ? -1
                 : RunActiveFilters(pod, nodes[i], in hasRows ? ref rows[i] : ref NoRow, hasRows, out r);
             failedBy[i] = f;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using PackingScheduler.Core.Cache;
 using PackingScheduler.Core.Engine;
 using PackingScheduler.Core.Model;
@@ -14,8 +13,10 @@ public sealed class TaintToleration : IFilter, IFilterShortcut
 {
     private readonly Interner _interner;
 
-    // Reasons are built once per distinct taint, not per rejected node.
-    private readonly ConcurrentDictionary<(int, int), string> _reasons = new();
+    // Reasons are built once per distinct taint, not per rejected node: a dictionary that is
+    // replaced, never changed, once published, so that concurrent Filter calls read it without a lock.
+    private volatile Dictionary<long, string> _reasons = new();
+    private readonly object _reasonsLock = new();
 
     public TaintToleration(Interner interner) => _interner = interner;
 
@@ -40,6 +41,16 @@ public sealed class TaintToleration : IFilter, IFilterShortcut
         return FilterResult.Success;
     }
 
-    private string ReasonFor(in Taint t) =>
-        _reasons.GetOrAdd((t.Key, t.Value), static (kv, interner) => $"node(s) had untolerated taint {{{interner[kv.Item1]}: {interner[kv.Item2]}}}", _interner);
+    private string ReasonFor(in Taint t)
+    {
+        long key = ((long)t.Key << 32) | (uint)t.Value;
+        if (_reasons.TryGetValue(key, out string? reason)) return reason;
+        lock (_reasonsLock)
+        {
+            if (_reasons.TryGetValue(key, out reason)) return reason;
+            reason = $"node(s) had untolerated taint {{{_interner[t.Key]}: {_interner[t.Value]}}}";
+            _reasons = new Dictionary<long, string>(_reasons) { [key] = reason };
+            return reason;
+        }
+    }
 }
