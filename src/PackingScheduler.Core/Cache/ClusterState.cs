@@ -55,6 +55,9 @@ public sealed class ClusterState
     /// <summary>The node and row arrays behind <see cref="NodeSpan"/> and <see cref="NodeRows"/>, for worker threads.</summary>
     internal NodeTable Table => _rows;
 
+    /// <summary>The distinct taint lists of the nodes (ids in <see cref="NodeRow.TaintSet"/>).</summary>
+    public IReadOnlyList<Taint[]> TaintSets => _rows.TaintSets;
+
     public int PodCount => _pods.Count;
 
     /// <summary>Pods (on any node) with pod affinity or anti-affinity terms: when 0, affinity scans can be skipped.</summary>
@@ -134,7 +137,7 @@ public sealed class ClusterState
             NodeInfo node = _nodes[i];
             node.AddPod(pod);
             _affinityIndex.Attach(pod, node);
-            _rows.Update(i, node);
+            _rows.UpdateUsage(i, node);
         }
     }
 
@@ -147,7 +150,7 @@ public sealed class ClusterState
         if (pod.NodeName is not null && _nodeIndex.TryGetValue(pod.NodeName, out int i) && _nodes[i].RemovePod(pod))
         {
             _affinityIndex.Detach(pod, _nodes[i]);
-            _rows.Update(i, _nodes[i]);
+            _rows.UpdateUsage(i, _nodes[i]);
         }
         return pod;
     }

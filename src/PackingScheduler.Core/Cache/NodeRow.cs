@@ -8,19 +8,22 @@ namespace PackingScheduler.Core.Cache;
 /// ports, volumes or affinity): one 64-byte row per node, in node order, kept by
 /// <see cref="ClusterState"/> next to the <see cref="NodeInfo"/> it copies, so that the loop
 /// streams contiguous memory instead of chasing NodeInfo, its lists and its taints.
+/// 64 bytes: six longs, three ints, a short and two flags.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly struct NodeRow
 {
-    public NodeRow(NodeInfo node)
+    public NodeRow(NodeInfo node, int taintSet)
     {
+        TaintSet = taintSet;
         AllocatableMilliCpu = node.Allocatable.MilliCpu;
         AllocatableMemory = node.Allocatable.Memory;
         RequestedMilliCpu = node.Requested.MilliCpu;
         RequestedMemory = node.Requested.Memory;
         NonZeroRequestedMilliCpu = node.NonZeroRequestedMilliCpu;
         NonZeroRequestedMemory = node.NonZeroRequestedMemory;
-        AllowedPodNumber = node.AllowedPodNumber;
+        // Saturated: compared with PodCount + 1, which is far inside int range.
+        AllowedPodNumber = (int)Math.Clamp(node.AllowedPodNumber, int.MinValue, int.MaxValue);
         PodCount = node.Pods.Count;
         Unschedulable = node.Unschedulable;
         bool hard = false;
@@ -40,7 +43,7 @@ public readonly struct NodeRow
     public long RequestedMemory { get; }
     public long NonZeroRequestedMilliCpu { get; }
     public long NonZeroRequestedMemory { get; }
-    public long AllowedPodNumber { get; }
+    public int AllowedPodNumber { get; }
     public int PodCount { get; }
 
     /// <summary>Some taint is NoSchedule or NoExecute (the filter must look at the taints).</summary>
@@ -50,6 +53,9 @@ public readonly struct NodeRow
 
     /// <summary>PreferNoSchedule taints, for TaintToleration scoring of pods that tolerate none of them.</summary>
     public short PreferNoScheduleTaints { get; }
+
+    /// <summary>The node's taints as an id of <see cref="ClusterState.TaintSets"/> (equal taint lists, equal ids).</summary>
+    public int TaintSet { get; }
 }
 
 /// <summary>
@@ -61,6 +67,20 @@ internal sealed class NodeTable
     private NodeRow[] _rows = new NodeRow[16];
     private NodeInfo[] _nodes = new NodeInfo[16];
     private int _count;
+    private readonly Dictionary<Taint[], int> _taintSetIds = new(TaintListEquality.Instance) { [Array.Empty<Taint>()] = 0 };
+    private readonly List<Taint[]> _taintSets = new() { Array.Empty<Taint>() };
+
+    /// <summary>The distinct taint lists of nodes seen so far, by id (never reused; 0 is no taints).</summary>
+    public IReadOnlyList<Taint[]> TaintSets => _taintSets;
+
+    private int TaintSetOf(NodeInfo node)
+    {
+        if (_taintSetIds.TryGetValue(node.Taints, out int id)) return id;
+        id = _taintSets.Count;
+        _taintSets.Add(node.Taints);
+        _taintSetIds.Add(node.Taints, id);
+        return id;
+    }
 
     public ReadOnlySpan<NodeRow> Rows => _rows.AsSpan(0, _count);
 
@@ -78,7 +98,7 @@ internal sealed class NodeTable
         }
         Array.Copy(_rows, at, _rows, at + 1, _count - at);
         Array.Copy(_nodes, at, _nodes, at + 1, _count - at);
-        _rows[at] = new NodeRow(node);
+        _rows[at] = new NodeRow(node, TaintSetOf(node));
         _nodes[at] = node;
         _count++;
     }
@@ -92,5 +112,24 @@ internal sealed class NodeTable
         _nodes[_count] = null!;
     }
 
-    public void Update(int at, NodeInfo node) => _rows[at] = new NodeRow(node);
+    /// <summary>After a spec change: taints may have changed too.</summary>
+    public void Update(int at, NodeInfo node) => _rows[at] = new NodeRow(node, TaintSetOf(node));
+
+    /// <summary>After a pod change: the spec, so the taint set, is the same.</summary>
+    public void UpdateUsage(int at, NodeInfo node) => _rows[at] = new NodeRow(node, _rows[at].TaintSet);
+}
+
+/// <summary>Taint lists equal element by element (same order: the filter names the first untolerated one).</summary>
+internal sealed class TaintListEquality : IEqualityComparer<Taint[]>
+{
+    public static readonly TaintListEquality Instance = new();
+
+    public bool Equals(Taint[]? x, Taint[]? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
+
+    public int GetHashCode(Taint[] taints)
+    {
+        var h = new HashCode();
+        foreach (Taint t in taints) h.Add(t);
+        return h.ToHashCode();
+    }
 }

@@ -21,6 +21,7 @@ public sealed partial class SchedulingEngine
     // This cycle's filters, in profile order, without those that pass every node.
     private int[]? _active;
     private RowCondition?[]? _activeRows;
+    private IFilterShortcut?[]? _activeShortcuts;
     private int _activeCount;
 
     // All of this cycle's filters pass a node whose row meets this (when every active filter has a row condition).
@@ -61,6 +62,7 @@ public sealed partial class SchedulingEngine
     {
         _active ??= new int[_filters.Length];
         _activeRows ??= new RowCondition?[_filters.Length];
+        _activeShortcuts ??= new IFilterShortcut?[_filters.Length];
         _activeCount = 0;
         _allPass = RowCondition.Always;
         _allHaveRows = true;
@@ -71,6 +73,7 @@ public sealed partial class SchedulingEngine
             _active[_activeCount] = f;
             RowCondition? condition = shortcut?.RowCondition;
             _activeRows[_activeCount] = condition;
+            _activeShortcuts[_activeCount] = shortcut;
             if (condition is { } c) _allPass = _allPass.And(c);
             else _allHaveRows = false;
             _activeCount++;
@@ -82,11 +85,13 @@ public sealed partial class SchedulingEngine
     {
         int[] active = _active!;
         RowCondition?[] rowConditions = _activeRows!;
+        IFilterShortcut?[] shortcuts = _activeShortcuts!;
         for (int a = 0; a < _activeCount; a++)
         {
             if (hasRow && rowConditions[a] is { } condition && condition.Passes(in row)) continue;
             int f = active[a];
-            FilterResult r = _filters[f].Filter(pod, node);
+            FilterResult r;
+            if (!(hasRow && shortcuts[a] is { } shortcut && shortcut.TryFilterRow(in row, out r))) r = _filters[f].Filter(pod, node);
             if (!r.IsSuccess)
             {
                 result = r;
@@ -117,7 +122,10 @@ public sealed partial class SchedulingEngine
     {
         int c = nodes.Length;
         bool hasRows = rows.Length == c;
-        if (table is not null && hasRows && c >= ParallelFilterThreshold && Workers > 1)
+        // Parallel only when some filter must be called per node: when the rows decide every filter
+        // (the plain pod), a node costs a few nanoseconds and handing chunks to another thread
+        // measured slower than doing them all here (docs/performance.md).
+        if (table is not null && hasRows && !(_allHaveRows && ParallelOnlyWithCalls) && c >= ParallelFilterThreshold && Workers > 1)
             return FilterNodesParallel(pod, nodes, table, start, toFind, feasible, feasibleIndex, failures, failedBy);
         int feasibleCount = 0, processed = 0;
         FilterResult r = default;
@@ -157,6 +165,9 @@ public sealed partial class SchedulingEngine
 
     /// <summary>Threads that filter (the caller included): the processor count, at most 8.</summary>
     internal int Workers { get; set; } = Math.Min(Environment.ProcessorCount, 8);
+
+    /// <summary>When every active filter is decided from rows, filter sequentially whatever the node count (tests turn it off).</summary>
+    internal bool ParallelOnlyWithCalls { get; set; } = true;
 
     private ParallelNodeFilter? _parallel;
     private int _parallelWorkers;

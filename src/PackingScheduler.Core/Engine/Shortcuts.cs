@@ -17,6 +17,16 @@ internal interface IFilterShortcut
     /// rows cannot tell (then Filter runs on every node). A node whose row fails it goes to Filter.
     /// </summary>
     RowCondition? RowCondition { get; }
+
+    /// <summary>
+    /// Filter's result on the node of <paramref name="row"/> when the row alone decides it (pass or
+    /// fail, the same FilterResult); false when Filter must run.
+    /// </summary>
+    bool TryFilterRow(in NodeRow row, out FilterResult result)
+    {
+        result = default;
+        return false;
+    }
 }
 
 /// <summary>What a built-in scorer tells the engine after its PreScore (same contract: results equal Score's).</summary>

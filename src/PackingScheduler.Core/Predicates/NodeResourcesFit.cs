@@ -49,6 +49,34 @@ public sealed class NodeResourcesFit : IFilter, IFilterShortcut
     }
 
     bool IFilterShortcut.PassesAll => false;
+
+    // Filter's results for a cpu/memory pod, by (too many pods, cpu short, memory short) as bits 4, 2, 1.
+    private static readonly FilterResult[] ByShortage =
+    {
+        FilterResult.Success,
+        FilterResult.Fail(MemoryOnly),
+        FilterResult.Fail(CpuOnly),
+        FilterResult.Fail(new[] { InsufficientCpu, InsufficientMemory }),
+        FilterResult.Fail(TooManyPods),
+        FilterResult.Fail(new[] { TooManyPods, InsufficientMemory }),
+        FilterResult.Fail(new[] { TooManyPods, InsufficientCpu }),
+        FilterResult.Fail(new[] { TooManyPods, InsufficientCpu, InsufficientMemory }),
+    };
+
+    /// <summary>A cpu/memory pod is judged from the row alone, with Filter's comparisons and reasons.</summary>
+    bool IFilterShortcut.TryFilterRow(in NodeRow row, out FilterResult result)
+    {
+        if (!_cpuMemoryOnly)
+        {
+            result = default;
+            return false;
+        }
+        int shortage = row.PodCount + 1 > row.AllowedPodNumber ? 4 : 0;
+        if (_milliCpu > 0 && _milliCpu > row.AllocatableMilliCpu - row.RequestedMilliCpu) shortage |= 2;
+        if (_memory > 0 && _memory > row.AllocatableMemory - row.RequestedMemory) shortage |= 1;
+        result = ByShortage[shortage];
+        return true;
+    }
     // A pod slot free and the cpu and memory asked for free (the same comparisons as Filter).
     RowCondition? IFilterShortcut.RowCondition =>
         _cpuMemoryOnly ? new RowCondition(false, false, PodSlot: true, _milliCpu, _memory) : null;

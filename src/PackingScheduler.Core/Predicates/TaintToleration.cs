@@ -22,15 +22,39 @@ public sealed class TaintToleration : IFilter, IFilterShortcut
 
     public FilterPlugin Plugin => FilterPlugin.TaintToleration;
 
-    public string? PreFilter(PodInfo pod, ClusterState cluster) => null;
+    // This cycle's verdict per distinct taint list of the cluster (NodeRow.TaintSet).
+    private FilterResult[] _bySet = Array.Empty<FilterResult>();
+    private int _sets;
+
+    public string? PreFilter(PodInfo pod, ClusterState cluster)
+    {
+        IReadOnlyList<Taint[]> sets = cluster.TaintSets;
+        if (_bySet.Length < sets.Count) _bySet = new FilterResult[Math.Max(sets.Count, 2 * _bySet.Length)];
+        for (int s = 0; s < sets.Count; s++) _bySet[s] = Check(pod, sets[s]);
+        _sets = sets.Count;
+        return null;
+    }
+
+    bool IFilterShortcut.TryFilterRow(in NodeRow row, out FilterResult result)
+    {
+        // A taint list that appeared after PreFilter: Filter decides.
+        if ((uint)row.TaintSet >= (uint)_sets)
+        {
+            result = default;
+            return false;
+        }
+        result = _bySet[row.TaintSet];
+        return true;
+    }
 
     bool IFilterShortcut.PassesAll => false;
     // A node without NoSchedule/NoExecute taints passes whatever the pod tolerates.
     RowCondition? IFilterShortcut.RowCondition => new RowCondition(false, NoTaints: true, false, 0, 0);
 
-    public FilterResult Filter(PodInfo pod, NodeInfo node)
+    public FilterResult Filter(PodInfo pod, NodeInfo node) => Check(pod, node.Taints);
+
+    private FilterResult Check(PodInfo pod, Taint[] taints)
     {
-        Taint[] taints = node.Taints;
         for (int i = 0; i < taints.Length; i++)
         {
             ref readonly Taint t = ref taints[i];

@@ -72,7 +72,7 @@ public sealed class EngineEquivalenceTests
     {
         var c = new RandomAffinityCluster(seed, nodes, termProbability: nodes > 100 ? 0.1 : 0.3, cpuMilli: 4000);
         SchedulerProfile profile = WorkloadProfiles.AllPlugins() with { PercentageOfNodesToScore = percentage };
-        var parallel = new SchedulingEngine(profile, c.Interner) { ParallelFilterThreshold = 0, Workers = workers };
+        var parallel = new SchedulingEngine(profile, c.Interner) { ParallelFilterThreshold = 0, Workers = workers, ParallelOnlyWithCalls = false };
         var sequential = new SchedulingEngine(profile, c.Interner) { ParallelFilterThreshold = int.MaxValue };
         for (int i = 0; i < 300; i++)
         {

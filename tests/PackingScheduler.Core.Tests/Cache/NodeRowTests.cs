@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using PackingScheduler.Core.Cache;
+using PackingScheduler.Core.Model;
+using PackingScheduler.Core.Tests.Support;
+
+namespace PackingScheduler.Core.Tests.Cache;
+
+/// <summary>The node rows ClusterState keeps mirror the NodeInfos after any sequence of pod and node changes.</summary>
+public sealed class NodeRowTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Rows_equal_rows_recomputed_from_the_nodes(int seed)
+    {
+        var c = new RandomAffinityCluster(seed, nodes: 20, termProbability: 0.2, cpuMilli: 4000);
+        for (int step = 0; step < 600; step++)
+        {
+            c.Mutate();
+            if (step % 25 != 24) continue;
+            ReadOnlySpan<NodeRow> rows = c.State.NodeRows;
+            Assert.Equal(c.State.Nodes.Count, rows.Length);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                NodeInfo node = c.State.Nodes[i];
+                NodeRow row = rows[i];
+                Assert.Equal(node.Taints, c.State.TaintSets[row.TaintSet]);
+                Assert.Equal(new NodeRow(node, row.TaintSet), row);
+                Assert.Equal(node.Pods.Count, row.PodCount);
+                Assert.Equal(node.Requested.MilliCpu, row.RequestedMilliCpu);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_row_is_one_cache_line() => Assert.Equal(64, Unsafe.SizeOf<NodeRow>());
+}
