@@ -209,6 +209,58 @@ public sealed partial class SchedulingEngine
         return (feasibleCount, processed);
     }
 
+    private readonly long[] _one = new long[1];
+    private int[] _varyingRows = Array.Empty<int>();
+
+    /// <summary>
+    /// After PreScore: the normalized score every node gets when the scorer says all raw scores are
+    /// 0 (normalizing a single 0: the normalizations here give every node the same value for an
+    /// all-zero row, 0 or, reversed, 100), else null.
+    /// </summary>
+    private static long? ConstantScoreOf(IScorer scorer, long[] one)
+    {
+        if (scorer is not IScoreShortcut { AllZero: true }) return null;
+        one[0] = 0;
+        scorer.Normalize(one);
+        return one[0];
+    }
+
+    private long? ConstantScore(IScorer scorer) => ConstantScoreOf(scorer, _one);
+
+    private void VaryingRow(int k, int scorer)
+    {
+        if (_varyingRows.Length < _scorers.Length) _varyingRows = new int[_scorers.Length];
+        _varyingRows[k] = scorer;
+    }
+
+    /// <summary>
+    /// The feasible node with the highest weighted total (plus <paramref name="constant"/>, the
+    /// rows left out), ties to the smaller node index, i.e. the smaller name.
+    /// </summary>
+    private (int Best, long Total) SelectBest(long[] scores, int feasibleCount, int[] feasibleIndex, int varying, long constant)
+    {
+        int best = -1;
+        long bestTotal = long.MinValue;
+        int[] rowsUsed = _varyingRows;
+        long[] weights = _weights;
+        for (int j = 0; j < feasibleCount; j++)
+        {
+            long total = constant;
+            for (int k = 0; k < varying; k++)
+            {
+                int s = rowsUsed[k];
+                total += scores[s * feasibleCount + j] * weights[s];
+            }
+            // Nodes are sorted by name, so on a tie the smaller index is the smaller name.
+            if (total > bestTotal || (total == bestTotal && feasibleIndex[j] < feasibleIndex[best]))
+            {
+                best = j;
+                bestTotal = total;
+            }
+        }
+        return (best, bestTotal);
+    }
+
     /// <summary>Raw scores of one scorer over the feasible nodes.</summary>
     private static void ScoreNodes(PodInfo pod, IScorer scorer, ReadOnlySpan<NodeInfo> candidates, ReadOnlySpan<NodeRow> rows,
         ReadOnlySpan<int> nodeIndex, Span<long> into)

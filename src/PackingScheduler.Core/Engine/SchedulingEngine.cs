@@ -182,29 +182,26 @@ public sealed partial class SchedulingEngine
             int rows = _scorers.Length;
             scoreBuffer = ArrayPool<long>.Shared.Rent(Math.Max(1, rows * feasibleCount * (explain ? 2 : 1)));
             ReadOnlySpan<NodeInfo> candidates = feasible.AsSpan(0, feasibleCount);
+            long constant = 0;
+            int varying = 0;
             for (int s = 0; s < rows; s++)
             {
                 IScorer scorer = _scorers[s];
                 scorer.PreScore(pod, cluster, candidates);
+                // A row that is the same on every node only shifts every total: added once, not per node.
+                if (!explain && ConstantScore(scorer) is { } same)
+                {
+                    constant += same * _weights[s];
+                    continue;
+                }
                 Span<long> row = scoreBuffer.AsSpan(s * feasibleCount, feasibleCount);
                 ScoreNodes(pod, scorer, candidates, nodeRows, feasibleIndex.AsSpan(0, feasibleCount), row);
                 if (explain) row.CopyTo(scoreBuffer.AsSpan((rows + s) * feasibleCount, feasibleCount));
                 scorer.Normalize(row);
+                VaryingRow(varying++, s);
             }
 
-            int best = -1;
-            long bestTotal = long.MinValue;
-            for (int j = 0; j < feasibleCount; j++)
-            {
-                long total = 0;
-                for (int s = 0; s < rows; s++) total += scoreBuffer[s * feasibleCount + j] * _weights[s];
-                // Nodes are sorted by name, so on a tie the smaller index is the smaller name.
-                if (total > bestTotal || (total == bestTotal && feasibleIndex[j] < feasibleIndex[best]))
-                {
-                    best = j;
-                    bestTotal = total;
-                }
-            }
+            (int best, long bestTotal) = SelectBest(scoreBuffer, feasibleCount, feasibleIndex, varying, constant);
             NodeInfo chosen = candidates[best];
             IReadOnlyList<NodeExplanation>? explanation = explain
                 ? Explain(allNodes, nodes, absent, start, processed, failures, failedBy, candidates, scoreBuffer, chosen)

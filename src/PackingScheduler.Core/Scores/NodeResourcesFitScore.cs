@@ -45,6 +45,8 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
         }
         // Shape scores are 0..10 (MaxCustomPriorityScore) and scaled to 0..100.
         _cpuMemoryKinds = Array.TrueForAll(_kinds, k => k != ResourceKind.EphemeralStorage);
+        _cpuMemoryPair = _kinds is [ResourceKind.Cpu, ResourceKind.Memory] &&
+                         _type is ScoringStrategyType.MostAllocated or ScoringStrategyType.LeastAllocated;
         _shapeUtilization = new long[strategy.Shape.Count];
         _shapeScore = new long[strategy.Shape.Count];
         for (int i = 0; i < strategy.Shape.Count; i++)
@@ -57,6 +59,9 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
     public ScorePlugin Plugin => ScorePlugin.NodeResourcesFit;
 
     private readonly bool _cpuMemoryKinds;
+
+    // The common configuration: exactly cpu then memory, MostAllocated or LeastAllocated.
+    private readonly bool _cpuMemoryPair;
     private bool _rows;
     private long _podMilliCpu, _podMemory;
 
@@ -73,6 +78,7 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
     bool IScoreShortcut.TryScoreRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into)
     {
         if (!_rows) return false;
+        if (_cpuMemoryPair) return ScoreCpuMemoryRows(rows, nodeIndex, into);
         for (int j = 0; j < into.Length; j++)
         {
             ref readonly NodeRow row = ref rows[nodeIndex[j]];
@@ -109,6 +115,34 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
             Accumulate(allocatable, requested, _weights[i], ref nodeScore, ref weightSum);
         }
         return Combine(nodeScore, weightSum);
+    }
+
+    /// <summary>Score's arithmetic for [cpu, memory] with MostAllocated or LeastAllocated, without the per-resource dispatch.</summary>
+    private bool ScoreCpuMemoryRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into)
+    {
+        long cpuWeight = _weights[0], memoryWeight = _weights[1];
+        bool most = _type == ScoringStrategyType.MostAllocated;
+        for (int j = 0; j < into.Length; j++)
+        {
+            ref readonly NodeRow row = ref rows[nodeIndex[j]];
+            long nodeScore = 0, weightSum = 0;
+            long allocatable = row.AllocatableMilliCpu;
+            if (allocatable != 0)
+            {
+                long requested = row.NonZeroRequestedMilliCpu + _podMilliCpu;
+                nodeScore += (most ? MostRequested(requested, allocatable) : LeastRequested(requested, allocatable)) * cpuWeight;
+                weightSum += cpuWeight;
+            }
+            allocatable = row.AllocatableMemory;
+            if (allocatable != 0)
+            {
+                long requested = row.NonZeroRequestedMemory + _podMemory;
+                nodeScore += (most ? MostRequested(requested, allocatable) : LeastRequested(requested, allocatable)) * memoryWeight;
+                weightSum += memoryWeight;
+            }
+            into[j] = weightSum == 0 ? 0 : nodeScore / weightSum;
+        }
+        return true;
     }
 
     private void Accumulate(long allocatable, long requested, long weight, ref long nodeScore, ref long weightSum)

@@ -17,6 +17,23 @@ public static class ScoreNormalization
             if (reverse) scores.Fill(MaxNodeScore);
             return;
         }
+        long min = long.MaxValue;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            if (scores[i] < min) min = scores[i];
+        }
+        // Small non-negative scores (taint counts, few weights): one division per distinct value.
+        if (min >= 0 && max <= 64 && scores.Length > 2 * max)
+        {
+            Span<long> byValue = stackalloc long[65];
+            for (long v = 0; v <= max; v++)
+            {
+                long s = MaxNodeScore * v / max;
+                byValue[(int)v] = reverse ? MaxNodeScore - s : s;
+            }
+            for (int i = 0; i < scores.Length; i++) scores[i] = byValue[(int)scores[i]];
+            return;
+        }
         for (int i = 0; i < scores.Length; i++)
         {
             long s = MaxNodeScore * scores[i] / max;
