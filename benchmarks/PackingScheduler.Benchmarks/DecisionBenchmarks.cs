@@ -32,6 +32,9 @@ public class DecisionBenchmarks
     public void Setup()
     {
         (_engine, _state, _pod) = Prepare(Nodes, Shape);
+        // PACKING_BENCH_PARALLEL_FROM=N: node count from which filtering is parallel (to measure the threshold).
+        if (int.TryParse(Environment.GetEnvironmentVariable("PACKING_BENCH_PARALLEL_FROM"), out int parallelFrom))
+            _engine.ParallelFilterThreshold = parallelFrom;
         ScheduleResult r = _engine.Schedule(_pod, _state);
         if (r.Node is null) throw new InvalidOperationException($"the benchmark pod does not fit: {r.Message}");
     }
