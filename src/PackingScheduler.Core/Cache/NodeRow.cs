@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using PackingScheduler.Core.Model;
+using PackingScheduler.Core.Scores;
 
 namespace PackingScheduler.Core.Cache;
 
@@ -8,7 +9,7 @@ namespace PackingScheduler.Core.Cache;
 /// ports, volumes or affinity): one 64-byte row per node, in node order, kept by
 /// <see cref="ClusterState"/> next to the <see cref="NodeInfo"/> it copies, so that the loop
 /// streams contiguous memory instead of chasing NodeInfo, its lists and its taints.
-/// 64 bytes: six longs, three ints, a short and two flags.
+/// 80 bytes: eight longs, three ints, a short and two flags.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly struct NodeRow
@@ -22,6 +23,8 @@ public readonly struct NodeRow
         RequestedMemory = node.Requested.Memory;
         NonZeroRequestedMilliCpu = node.NonZeroRequestedMilliCpu;
         NonZeroRequestedMemory = node.NonZeroRequestedMemory;
+        CpuReciprocal = ExactDivision.Reciprocal(AllocatableMilliCpu);
+        MemoryReciprocal = ExactDivision.Reciprocal(AllocatableMemory);
         // Saturated: compared with PodCount + 1, which is far inside int range.
         AllowedPodNumber = (int)Math.Clamp(node.AllowedPodNumber, int.MinValue, int.MaxValue);
         PodCount = node.Pods.Count;
@@ -43,6 +46,12 @@ public readonly struct NodeRow
     public long RequestedMemory { get; }
     public long NonZeroRequestedMilliCpu { get; }
     public long NonZeroRequestedMemory { get; }
+
+    /// <summary><see cref="ExactDivision.Reciprocal"/> of the allocatable cpu (0 when it is below 1), for the fit score.</summary>
+    public ulong CpuReciprocal { get; }
+
+    /// <summary><see cref="ExactDivision.Reciprocal"/> of the allocatable memory (0 when it is below 1).</summary>
+    public ulong MemoryReciprocal { get; }
     public int AllowedPodNumber { get; }
     public int PodCount { get; }
 

@@ -21,6 +21,10 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
     private readonly long[] _shapeUtilization;
     private readonly long[] _shapeScore;
 
+    // [cpu, memory]: the weight sum when both allocatables are non-zero, and its reciprocal.
+    private readonly long _bothWeights;
+    private readonly ulong _bothWeightsReciprocal;
+
     private enum ResourceKind : byte { Cpu, Memory, EphemeralStorage, Scalar }
 
     public NodeResourcesFitScore(ScoringStrategy strategy, Interner interner)
@@ -47,6 +51,11 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
         _cpuMemoryKinds = Array.TrueForAll(_kinds, k => k != ResourceKind.EphemeralStorage);
         _cpuMemoryPair = _kinds is [ResourceKind.Cpu, ResourceKind.Memory] &&
                          _type is ScoringStrategyType.MostAllocated or ScoringStrategyType.LeastAllocated;
+        if (_cpuMemoryPair)
+        {
+            _bothWeights = _weights[0] + _weights[1];
+            _bothWeightsReciprocal = ExactDivision.Reciprocal(_bothWeights);
+        }
         _shapeUtilization = new long[strategy.Shape.Count];
         _shapeScore = new long[strategy.Shape.Count];
         for (int i = 0; i < strategy.Shape.Count; i++)
@@ -117,32 +126,49 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
         return Combine(nodeScore, weightSum);
     }
 
-    /// <summary>Score's arithmetic for [cpu, memory] with MostAllocated or LeastAllocated, without the per-resource dispatch.</summary>
+    /// <summary>
+    /// Score's arithmetic for [cpu, memory] with MostAllocated or LeastAllocated, without the
+    /// per-resource dispatch, dividing by the rows' reciprocals (<see cref="ExactDivision"/>).
+    /// </summary>
     private bool ScoreCpuMemoryRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into)
+    {
+        for (int j = 0; j < into.Length; j++) into[j] = CpuMemoryRowScore(in rows[nodeIndex[j]]);
+        return true;
+    }
+
+    /// <summary>For the engine's fused scoring: rows score this cycle's pod with <see cref="CpuMemoryRowScore"/>.</summary>
+    internal bool ScoresCpuMemoryRows => _rows && _cpuMemoryPair;
+
+    /// <summary>The raw (= normalized) score of this cycle's pod on the node of <paramref name="row"/>, when <see cref="ScoresCpuMemoryRows"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal long CpuMemoryRowScore(in NodeRow row)
     {
         long cpuWeight = _weights[0], memoryWeight = _weights[1];
         bool most = _type == ScoringStrategyType.MostAllocated;
-        for (int j = 0; j < into.Length; j++)
+        long nodeScore = 0;
+        long allocatable = row.AllocatableMilliCpu;
+        long requested = row.NonZeroRequestedMilliCpu + _podMilliCpu;
+        long memoryAllocatable = row.AllocatableMemory;
+        long memoryRequested = row.NonZeroRequestedMemory + _podMemory;
+        if (allocatable != 0 && memoryAllocatable != 0)
         {
-            ref readonly NodeRow row = ref rows[nodeIndex[j]];
-            long nodeScore = 0, weightSum = 0;
-            long allocatable = row.AllocatableMilliCpu;
-            if (allocatable != 0)
-            {
-                long requested = row.NonZeroRequestedMilliCpu + _podMilliCpu;
-                nodeScore += (most ? MostRequested(requested, allocatable) : LeastRequested(requested, allocatable)) * cpuWeight;
-                weightSum += cpuWeight;
-            }
-            allocatable = row.AllocatableMemory;
-            if (allocatable != 0)
-            {
-                long requested = row.NonZeroRequestedMemory + _podMemory;
-                nodeScore += (most ? MostRequested(requested, allocatable) : LeastRequested(requested, allocatable)) * memoryWeight;
-                weightSum += memoryWeight;
-            }
-            into[j] = weightSum == 0 ? 0 : nodeScore / weightSum;
+            nodeScore = (most ? ExactDivision.MostRequested(requested, allocatable, row.CpuReciprocal) : ExactDivision.LeastRequested(requested, allocatable, row.CpuReciprocal)) * cpuWeight
+                + (most ? ExactDivision.MostRequested(memoryRequested, memoryAllocatable, row.MemoryReciprocal) : ExactDivision.LeastRequested(memoryRequested, memoryAllocatable, row.MemoryReciprocal)) * memoryWeight;
+            if (nodeScore >= 0 && _bothWeightsReciprocal != 0) return ExactDivision.Divide((ulong)nodeScore, _bothWeights, _bothWeightsReciprocal);
+            return _bothWeights == 0 ? 0 : nodeScore / _bothWeights;
         }
-        return true;
+        long weightSum = 0;
+        if (allocatable != 0)
+        {
+            nodeScore += (most ? MostRequested(requested, allocatable) : LeastRequested(requested, allocatable)) * cpuWeight;
+            weightSum += cpuWeight;
+        }
+        if (memoryAllocatable != 0)
+        {
+            nodeScore += (most ? MostRequested(memoryRequested, memoryAllocatable) : LeastRequested(memoryRequested, memoryAllocatable)) * memoryWeight;
+            weightSum += memoryWeight;
+        }
+        return weightSum == 0 ? 0 : nodeScore / weightSum;
     }
 
     private void Accumulate(long allocatable, long requested, long weight, ref long nodeScore, ref long weightSum)

@@ -35,5 +35,16 @@ public sealed class NodeRowTests
     }
 
     [Fact]
-    public void A_row_is_one_cache_line() => Assert.Equal(64, Unsafe.SizeOf<NodeRow>());
+    public void A_row_is_80_bytes() => Assert.Equal(80, Unsafe.SizeOf<NodeRow>());
+
+    [Fact]
+    public void Reciprocals_follow_the_allocatable()
+    {
+        var c = new RandomAffinityCluster(5, nodes: 20, termProbability: 0.2, cpuMilli: 4000);
+        foreach (NodeRow row in c.State.NodeRows)
+        {
+            Assert.Equal(Core.Scores.ExactDivision.Reciprocal(row.AllocatableMilliCpu), row.CpuReciprocal);
+            Assert.Equal(Core.Scores.ExactDivision.Reciprocal(row.AllocatableMemory), row.MemoryReciprocal);
+        }
+    }
 }
