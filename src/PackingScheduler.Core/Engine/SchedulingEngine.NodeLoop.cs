@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PackingScheduler.Core.Cache;
 using PackingScheduler.Core.Model;
+using PackingScheduler.Core.Scores;
 
 namespace PackingScheduler.Core.Engine;
 
@@ -262,6 +263,75 @@ public sealed partial class SchedulingEngine
         }
         return (best, bestTotal);
     }
+
+    /// <summary>
+    /// Score and selection in one pass over the feasible nodes' rows, when the varying scores are
+    /// at most the cpu/memory fit score and the TaintToleration score of a pod that tolerates no
+    /// PreferNoSchedule taint (the plain pod): the same totals and the same choice as
+    /// ScoreNodes, Normalize and <see cref="SelectBest"/>, without the score rows. False otherwise.
+    /// </summary>
+    private bool TrySelectFromRows(ReadOnlySpan<NodeRow> rows, int feasibleCount, int[] feasibleIndex, int varying, long constant,
+        out int best, out long bestTotal)
+    {
+        best = -1;
+        bestTotal = long.MinValue;
+        if (rows.IsEmpty || varying > 2) return false;
+        NodeResourcesFitScore? fit = null;
+        long fitWeight = 0, taintWeight = 0;
+        bool taint = false;
+        for (int k = 0; k < varying; k++)
+        {
+            int s = _varyingRows[k];
+            switch (_scorers[s])
+            {
+                case NodeResourcesFitScore f when fit is null && f.ScoresCpuMemoryRows:
+                    fit = f;
+                    fitWeight = _weights[s];
+                    break;
+                case TaintTolerationScore t when !taint && t.ScoresRows:
+                    taint = true;
+                    taintWeight = _weights[s];
+                    break;
+                default:
+                    return false;
+            }
+        }
+        ReadOnlySpan<int> index = feasibleIndex.AsSpan(0, feasibleCount);
+        // TaintToleration: the reverse default normalization of the counts (upstream's
+        // DefaultNormalizeScore), by value, weighted, with the constant rows folded in.
+        int max = 0;
+        if (taint)
+        {
+            for (int j = 0; j < index.Length; j++)
+            {
+                int v = rows[index[j]].PreferNoScheduleTaints;
+                if (v > max) max = v;
+            }
+            if (max > MaxFusedTaintCount) return false;
+        }
+        Span<long> byTaints = stackalloc long[MaxFusedTaintCount + 1];
+        for (int v = 0; v <= max; v++)
+        {
+            long normalized = max == 0 ? ScoreNormalization.MaxNodeScore : ScoreNormalization.MaxNodeScore - ScoreNormalization.MaxNodeScore * v / max;
+            byTaints[v] = constant + (taint ? normalized * taintWeight : 0);
+        }
+        for (int j = 0; j < index.Length; j++)
+        {
+            int i = index[j];
+            ref readonly NodeRow row = ref rows[i];
+            long total = byTaints[taint ? row.PreferNoScheduleTaints : 0];
+            if (fit is not null) total += fit.CpuMemoryRowScore(in row) * fitWeight;
+            // Ties to the smaller node index, i.e. the smaller name (as SelectBest).
+            if (total > bestTotal || (total == bestTotal && i < index[best]))
+            {
+                best = j;
+                bestTotal = total;
+            }
+        }
+        return true;
+    }
+
+    private const int MaxFusedTaintCount = 64;
 
     /// <summary>Raw scores of one scorer over the feasible nodes.</summary>
     private static void ScoreNodes(PodInfo pod, IScorer scorer, ReadOnlySpan<NodeInfo> candidates, ReadOnlySpan<NodeRow> rows,

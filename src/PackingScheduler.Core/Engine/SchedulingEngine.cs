@@ -194,14 +194,25 @@ public sealed partial class SchedulingEngine
                     constant += same * _weights[s];
                     continue;
                 }
-                Span<long> row = scoreBuffer.AsSpan(s * feasibleCount, feasibleCount);
-                ScoreNodes(pod, scorer, candidates, nodeRows, feasibleIndex.AsSpan(0, feasibleCount), row);
-                if (explain) row.CopyTo(scoreBuffer.AsSpan((rows + s) * feasibleCount, feasibleCount));
-                scorer.Normalize(row);
                 VaryingRow(varying++, s);
             }
 
-            (int best, long bestTotal) = SelectBest(scoreBuffer, feasibleCount, feasibleIndex, varying, constant);
+            int best;
+            long bestTotal;
+            // The plain pod: the rows give every varying score; scored and selected in one pass.
+            if (explain || !TrySelectFromRows(nodeRows, feasibleCount, feasibleIndex, varying, constant, out best, out bestTotal))
+            {
+                for (int k = 0; k < varying; k++)
+                {
+                    int s = _varyingRows[k];
+                    IScorer scorer = _scorers[s];
+                    Span<long> row = scoreBuffer.AsSpan(s * feasibleCount, feasibleCount);
+                    ScoreNodes(pod, scorer, candidates, nodeRows, feasibleIndex.AsSpan(0, feasibleCount), row);
+                    if (explain) row.CopyTo(scoreBuffer.AsSpan((rows + s) * feasibleCount, feasibleCount));
+                    scorer.Normalize(row);
+                }
+                (best, bestTotal) = SelectBest(scoreBuffer, feasibleCount, feasibleIndex, varying, constant);
+            }
             NodeInfo chosen = candidates[best];
             IReadOnlyList<NodeExplanation>? explanation = explain
                 ? Explain(allNodes, nodes, absent, start, processed, failures, failedBy, candidates, scoreBuffer, chosen)

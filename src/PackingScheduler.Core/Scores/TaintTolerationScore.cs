@@ -25,6 +25,9 @@ public sealed class TaintTolerationScore : IScorer, IScoreShortcut
 
     bool IScoreShortcut.AllZero => false;
 
+    /// <summary>For the engine's fused scoring: this cycle's raw scores are the rows' PreferNoSchedule counts.</summary>
+    internal bool ScoresRows => _preferNoSchedule.Length == 0;
+
     /// <summary>A pod that tolerates no PreferNoSchedule taint scores each node's count of them.</summary>
     bool IScoreShortcut.TryScoreRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into)
     {
