@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PackingScheduler.Core.Cache;
@@ -128,6 +129,7 @@ public sealed partial class SchedulingEngine
         // measured slower than doing them all here (docs/performance.md).
         if (table is not null && hasRows && !(_allHaveRows && ParallelOnlyWithCalls) && c >= ParallelFilterThreshold && Workers > 1)
             return FilterNodesParallel(pod, nodes, table, start, toFind, feasible, feasibleIndex, failures, failedBy);
+        if (hasRows && _allHaveRows) return FilterNodesByRows(pod, nodes, rows, start, toFind, feasible, feasibleIndex, failures, failedBy);
         int feasibleCount = 0, processed = 0;
         FilterResult r = default;
         // Locals, so that the per-node check is a few compares on the row in registers.
@@ -149,6 +151,55 @@ public sealed partial class SchedulingEngine
                 feasibleIndex[feasibleCount] = i;
                 // NodeInfo is sealed: no covariant array store check needed.
                 Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(feasible), feasibleCount++) = nodes[i];
+            }
+        }
+        _feasibleUsed = feasibleCount;
+        return (feasibleCount, processed);
+    }
+
+    /// <summary>
+    /// The sequential loop when every active filter has a row condition (the plain pod): the
+    /// combined condition unpacked into locals and checked without branches per condition, the
+    /// ring walked as two straight segments; nodes whose row fails go to the filters as in
+    /// <see cref="FilterNodes"/>. Same verdicts, order and processed count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private (int Feasible, int Processed) FilterNodesByRows(PodInfo pod, ReadOnlySpan<NodeInfo> nodes, ReadOnlySpan<NodeRow> rows,
+        int start, int toFind, NodeInfo[] feasible, int[] feasibleIndex, FilterResult[] failures, int[] failedBy)
+    {
+        int c = nodes.Length;
+        RowCondition all = _allPass;
+        bool schedulable = all.Schedulable, noTaints = all.NoTaints, podSlot = all.PodSlot;
+        // RowCondition.Passes: "MilliCpu <= 0 || MilliCpu <= free" is "threshold <= free" with threshold long.MinValue when MilliCpu <= 0.
+        long cpu = all.MilliCpu > 0 ? all.MilliCpu : long.MinValue;
+        long memory = all.Memory > 0 ? all.Memory : long.MinValue;
+        ref NodeRow row0 = ref MemoryMarshal.GetReference(rows);
+        ref NodeInfo node0 = ref MemoryMarshal.GetReference(nodes);
+        ref int failedBy0 = ref MemoryMarshal.GetArrayDataReference(failedBy);
+        ref int feasibleIndex0 = ref MemoryMarshal.GetArrayDataReference(feasibleIndex);
+        ref NodeInfo feasible0 = ref MemoryMarshal.GetArrayDataReference(feasible);
+        // The buffers hold at least c entries (NodeBuffers), rows and nodes exactly c.
+        Debug.Assert(rows.Length == c && failedBy.Length >= c && feasibleIndex.Length >= c && feasible.Length >= c && failures.Length >= c);
+        int feasibleCount = 0, processed = 0;
+        for (int segment = 0; segment < 2 && feasibleCount < toFind; segment++)
+        {
+            int from = segment == 0 ? start : 0, to = segment == 0 ? c : start;
+            for (int i = from; i < to && feasibleCount < toFind; i++)
+            {
+                processed++;
+                ref readonly NodeRow row = ref Unsafe.Add(ref row0, i);
+                bool passes = !((schedulable & row.Unschedulable) | (noTaints & row.HasNoScheduleTaints))
+                    & (!podSlot | row.PodCount + 1 <= row.AllowedPodNumber)
+                    & (cpu <= row.AllocatableMilliCpu - row.RequestedMilliCpu)
+                    & (memory <= row.AllocatableMemory - row.RequestedMemory);
+                int f = passes ? -1 : RunActiveFilters(pod, Unsafe.Add(ref node0, i), in row, true, out failures[i]);
+                Unsafe.Add(ref failedBy0, i) = f;
+                if (f < 0)
+                {
+                    Unsafe.Add(ref feasibleIndex0, feasibleCount) = i;
+                    // NodeInfo is sealed: no covariant array store check needed.
+                    Unsafe.Add(ref feasible0, feasibleCount++) = Unsafe.Add(ref node0, i);
+                }
             }
         }
         _feasibleUsed = feasibleCount;
@@ -315,20 +366,39 @@ public sealed partial class SchedulingEngine
             long normalized = max == 0 ? ScoreNormalization.MaxNodeScore : ScoreNormalization.MaxNodeScore - ScoreNormalization.MaxNodeScore * v / max;
             byTaints[v] = constant + (taint ? normalized * taintWeight : 0);
         }
+        if (fit is null) fitWeight = 0;
+        best = SelectFromRows(rows, index, byTaints, taint, fit is null ? default : fit.CpuMemoryFitOfCycle, fitWeight, out bestTotal);
+        return true;
+    }
+
+    /// <summary>
+    /// The loop of <see cref="TrySelectFromRows"/>: per feasible node its taint count's weighted
+    /// normalized score (with the constant) from <paramref name="byTaints"/> plus the weighted fit
+    /// score (<paramref name="fitWeight"/> 0: none); the highest total, ties to the smaller node index.
+    /// </summary>
+    private static int SelectFromRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> index, ReadOnlySpan<long> byTaints, bool taint,
+        CpuMemoryFit fit, long fitWeight, out long bestTotal)
+    {
+        int best = -1, bestIndex = int.MaxValue;
+        long bestSoFar = long.MinValue;
+        ref NodeRow row0 = ref MemoryMarshal.GetReference(rows);
+        // Indices come from the filter loop (all < rows.Length), counts from the rows (0..max, checked by the caller).
         for (int j = 0; j < index.Length; j++)
         {
             int i = index[j];
-            ref readonly NodeRow row = ref rows[i];
+            ref readonly NodeRow row = ref Unsafe.Add(ref row0, i);
             long total = byTaints[taint ? row.PreferNoScheduleTaints : 0];
-            if (fit is not null) total += fit.CpuMemoryRowScore(in row) * fitWeight;
+            if (fitWeight != 0) total += fit.Score(in row) * fitWeight;
             // Ties to the smaller node index, i.e. the smaller name (as SelectBest).
-            if (total > bestTotal || (total == bestTotal && i < index[best]))
+            if (total > bestSoFar || (total == bestSoFar && i < bestIndex))
             {
                 best = j;
-                bestTotal = total;
+                bestIndex = i;
+                bestSoFar = total;
             }
         }
-        return true;
+        bestTotal = bestSoFar;
+        return best;
     }
 
     private const int MaxFusedTaintCount = 64;

@@ -132,44 +132,17 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
     /// </summary>
     private bool ScoreCpuMemoryRows(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> nodeIndex, Span<long> into)
     {
-        for (int j = 0; j < into.Length; j++) into[j] = CpuMemoryRowScore(in rows[nodeIndex[j]]);
+        CpuMemoryFit fit = CpuMemoryFitOfCycle;
+        for (int j = 0; j < into.Length; j++) into[j] = fit.Score(in rows[nodeIndex[j]]);
         return true;
     }
 
-    /// <summary>For the engine's fused scoring: rows score this cycle's pod with <see cref="CpuMemoryRowScore"/>.</summary>
+    /// <summary>For the engine's fused scoring: rows score this cycle's pod with <see cref="CpuMemoryFit"/>.</summary>
     internal bool ScoresCpuMemoryRows => _rows && _cpuMemoryPair;
 
-    /// <summary>The raw (= normalized) score of this cycle's pod on the node of <paramref name="row"/>, when <see cref="ScoresCpuMemoryRows"/>.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal long CpuMemoryRowScore(in NodeRow row)
-    {
-        long cpuWeight = _weights[0], memoryWeight = _weights[1];
-        bool most = _type == ScoringStrategyType.MostAllocated;
-        long nodeScore = 0;
-        long allocatable = row.AllocatableMilliCpu;
-        long requested = row.NonZeroRequestedMilliCpu + _podMilliCpu;
-        long memoryAllocatable = row.AllocatableMemory;
-        long memoryRequested = row.NonZeroRequestedMemory + _podMemory;
-        if (allocatable != 0 && memoryAllocatable != 0)
-        {
-            nodeScore = (most ? ExactDivision.MostRequested(requested, allocatable, row.CpuReciprocal) : ExactDivision.LeastRequested(requested, allocatable, row.CpuReciprocal)) * cpuWeight
-                + (most ? ExactDivision.MostRequested(memoryRequested, memoryAllocatable, row.MemoryReciprocal) : ExactDivision.LeastRequested(memoryRequested, memoryAllocatable, row.MemoryReciprocal)) * memoryWeight;
-            if (nodeScore >= 0 && _bothWeightsReciprocal != 0) return ExactDivision.Divide((ulong)nodeScore, _bothWeights, _bothWeightsReciprocal);
-            return _bothWeights == 0 ? 0 : nodeScore / _bothWeights;
-        }
-        long weightSum = 0;
-        if (allocatable != 0)
-        {
-            nodeScore += (most ? MostRequested(requested, allocatable) : LeastRequested(requested, allocatable)) * cpuWeight;
-            weightSum += cpuWeight;
-        }
-        if (memoryAllocatable != 0)
-        {
-            nodeScore += (most ? MostRequested(memoryRequested, memoryAllocatable) : LeastRequested(memoryRequested, memoryAllocatable)) * memoryWeight;
-            weightSum += memoryWeight;
-        }
-        return weightSum == 0 ? 0 : nodeScore / weightSum;
-    }
+    /// <summary>This cycle's [cpu, memory] score as a value the engine's loop keeps in registers (when <see cref="ScoresCpuMemoryRows"/>).</summary>
+    internal CpuMemoryFit CpuMemoryFitOfCycle =>
+        new(_podMilliCpu, _podMemory, _weights[0], _weights[1], _bothWeights, _bothWeightsReciprocal, _type == ScoringStrategyType.MostAllocated);
 
     private void Accumulate(long allocatable, long requested, long weight, ref long nodeScore, ref long weightSum)
     {
@@ -254,5 +227,47 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
             }
         }
         return s.Length == 0 ? 0 : s[^1];
+    }
+}
+
+/// <summary>
+/// The [cpu, memory] MostAllocated/LeastAllocated score of one pod from node rows: Score's
+/// integer arithmetic, with the divisions by the rows' and the weight sum's reciprocals.
+/// </summary>
+internal readonly struct CpuMemoryFit(long podMilliCpu, long podMemory, long cpuWeight, long memoryWeight, long bothWeights, ulong bothWeightsReciprocal, bool most)
+{
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public long Score(in NodeRow row)
+    {
+        long allocatable = row.AllocatableMilliCpu;
+        long requested = row.NonZeroRequestedMilliCpu + podMilliCpu;
+        long memoryAllocatable = row.AllocatableMemory;
+        long memoryRequested = row.NonZeroRequestedMemory + podMemory;
+        long nodeScore;
+        if (allocatable != 0 && memoryAllocatable != 0)
+        {
+            nodeScore = (most ? ExactDivision.MostRequested(requested, allocatable, row.CpuReciprocal) : ExactDivision.LeastRequested(requested, allocatable, row.CpuReciprocal)) * cpuWeight
+                + (most ? ExactDivision.MostRequested(memoryRequested, memoryAllocatable, row.MemoryReciprocal) : ExactDivision.LeastRequested(memoryRequested, memoryAllocatable, row.MemoryReciprocal)) * memoryWeight;
+            if (nodeScore >= 0 && bothWeightsReciprocal != 0) return ExactDivision.Divide((ulong)nodeScore, bothWeights, bothWeightsReciprocal);
+            return bothWeights == 0 ? 0 : nodeScore / bothWeights;
+        }
+        return Partial(allocatable, requested, memoryAllocatable, memoryRequested);
+    }
+
+    /// <summary>A node with zero allocatable cpu or memory: the resources it has, averaged by their weights.</summary>
+    private long Partial(long allocatable, long requested, long memoryAllocatable, long memoryRequested)
+    {
+        long nodeScore = 0, weightSum = 0;
+        if (allocatable != 0)
+        {
+            nodeScore += (most ? NodeResourcesFitScore.MostRequested(requested, allocatable) : NodeResourcesFitScore.LeastRequested(requested, allocatable)) * cpuWeight;
+            weightSum += cpuWeight;
+        }
+        if (memoryAllocatable != 0)
+        {
+            nodeScore += (most ? NodeResourcesFitScore.MostRequested(memoryRequested, memoryAllocatable) : NodeResourcesFitScore.LeastRequested(memoryRequested, memoryAllocatable)) * memoryWeight;
+            weightSum += memoryWeight;
+        }
+        return weightSum == 0 ? 0 : nodeScore / weightSum;
     }
 }
