@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using PackingScheduler.Core.Cache;
@@ -159,9 +160,10 @@ public sealed partial class SchedulingEngine
 
     /// <summary>
     /// The sequential loop when every active filter has a row condition (the plain pod): the
-    /// combined condition unpacked into locals and checked without branches per condition, the
-    /// ring walked as two straight segments; nodes whose row fails go to the filters as in
-    /// <see cref="FilterNodes"/>. Same verdicts, order and processed count.
+    /// combined condition unpacked into locals and checked without branches, 64 rows at a time
+    /// into a bit mask; then, in ring order, runs of passing nodes are appended with one copy each
+    /// and nodes whose row fails go to the filters as in <see cref="FilterNodes"/>. The ring is
+    /// walked as two straight segments. Same verdicts, order, stopping point and processed count.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private (int Feasible, int Processed) FilterNodesByRows(PodInfo pod, ReadOnlySpan<NodeInfo> nodes, ReadOnlySpan<NodeRow> rows,
@@ -177,33 +179,66 @@ public sealed partial class SchedulingEngine
         ref NodeInfo node0 = ref MemoryMarshal.GetReference(nodes);
         ref int failedBy0 = ref MemoryMarshal.GetArrayDataReference(failedBy);
         ref int feasibleIndex0 = ref MemoryMarshal.GetArrayDataReference(feasibleIndex);
-        ref NodeInfo feasible0 = ref MemoryMarshal.GetArrayDataReference(feasible);
         // The buffers hold at least c entries (NodeBuffers), rows and nodes exactly c.
         Debug.Assert(rows.Length == c && failedBy.Length >= c && feasibleIndex.Length >= c && feasible.Length >= c && failures.Length >= c);
         int feasibleCount = 0, processed = 0;
         for (int segment = 0; segment < 2 && feasibleCount < toFind; segment++)
         {
             int from = segment == 0 ? start : 0, to = segment == 0 ? c : start;
-            for (int i = from; i < to && feasibleCount < toFind; i++)
+            for (int block = from; block < to && feasibleCount < toFind; block += 64)
             {
-                processed++;
-                ref readonly NodeRow row = ref Unsafe.Add(ref row0, i);
-                bool passes = !((schedulable & row.Unschedulable) | (noTaints & row.HasNoScheduleTaints))
-                    & (!podSlot | row.PodCount + 1 <= row.AllowedPodNumber)
-                    & (cpu <= row.AllocatableMilliCpu - row.RequestedMilliCpu)
-                    & (memory <= row.AllocatableMemory - row.RequestedMemory);
-                int f = passes ? -1 : RunActiveFilters(pod, Unsafe.Add(ref node0, i), in row, true, out failures[i]);
-                Unsafe.Add(ref failedBy0, i) = f;
-                if (f < 0)
+                // The verdicts of up to 64 rows as bits, without calls or stores.
+                int length = Math.Min(64, to - block);
+                ulong passing = 0;
+                for (int b = 0; b < length; b++)
                 {
-                    Unsafe.Add(ref feasibleIndex0, feasibleCount) = i;
-                    // NodeInfo is sealed: no covariant array store check needed.
-                    Unsafe.Add(ref feasible0, feasibleCount++) = Unsafe.Add(ref node0, i);
+                    ref readonly NodeRow row = ref Unsafe.Add(ref row0, block + b);
+                    bool passes = !((schedulable & row.Unschedulable) | (noTaints & row.HasNoScheduleTaints))
+                        & (!podSlot | row.PodCount + 1 <= row.AllowedPodNumber)
+                        & (cpu <= row.AllocatableMilliCpu - row.RequestedMilliCpu)
+                        & (memory <= row.AllocatableMemory - row.RequestedMemory);
+                    passing |= (passes ? 1UL : 0UL) << b;
+                }
+                // Then in ring order: runs of passing rows copied at once, the others filtered one by one.
+                for (int b = 0; b < length && feasibleCount < toFind;)
+                {
+                    int run = BitOperations.TrailingZeroCount(~(passing >> b));
+                    if (run > 0)
+                    {
+                        int take = Math.Min(Math.Min(run, length - b), toFind - feasibleCount);
+                        int i = block + b;
+                        nodes.Slice(i, take).CopyTo(feasible.AsSpan(feasibleCount, take));
+                        failedBy.AsSpan(i, take).Fill(-1);
+                        for (int t = 0; t < take; t++) Unsafe.Add(ref feasibleIndex0, feasibleCount + t) = i + t;
+                        feasibleCount += take;
+                        processed += take;
+                        b += take;
+                        continue;
+                    }
+                    int n = block + b;
+                    processed++;
+                    int f = FilterFailedRow(pod, Unsafe.Add(ref node0, n), in Unsafe.Add(ref row0, n), failures, n);
+                    Unsafe.Add(ref failedBy0, n) = f;
+                    if (f < 0)
+                    {
+                        Unsafe.Add(ref feasibleIndex0, feasibleCount) = n;
+                        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(feasible), feasibleCount++) = Unsafe.Add(ref node0, n);
+                    }
+                    b++;
                 }
             }
         }
         _feasibleUsed = feasibleCount;
         return (feasibleCount, processed);
+    }
+
+    /// <summary>A node whose row fails the combined condition: its filters, out of the row loop (which keeps its registers).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int FilterFailedRow(PodInfo pod, NodeInfo node, in NodeRow row, FilterResult[] failures, int i)
+    {
+        int f = RunActiveFilters(pod, node, in row, true, out FilterResult r);
+        if (f >= 0) failures[i] = r;
+        return f;
     }
 
     /// <summary>
@@ -367,8 +402,89 @@ public sealed partial class SchedulingEngine
             byTaints[v] = constant + (taint ? normalized * taintWeight : 0);
         }
         if (fit is null) fitWeight = 0;
-        best = SelectFromRows(rows, index, byTaints, taint, fit is null ? default : fit.CpuMemoryFitOfCycle, fitWeight, out bestTotal);
+        CpuMemoryFit cycle = fit is null ? default : fit.CpuMemoryFitOfCycle;
+        if (fit is not null && cycle.HasSmallWeights)
+        {
+            best = cycle.Most
+                ? SelectFromRows<MostAllocatedTag>(rows, index, byTaints, taint ? ushort.MaxValue : 0, cycle, fitWeight, out bestTotal)
+                : SelectFromRows<LeastAllocatedTag>(rows, index, byTaints, taint ? ushort.MaxValue : 0, cycle, fitWeight, out bestTotal);
+            return true;
+        }
+        best = SelectFromRows(rows, index, byTaints, taint, cycle, fitWeight, out bestTotal);
         return true;
+    }
+
+    /// <summary>The rare row outside the fast path's range, out of the loop (which keeps its registers).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long ScoreOutOfLine(in CpuMemoryFit fit, in NodeRow row) => fit.Score(in row);
+
+    private struct MostAllocatedTag;
+    private struct LeastAllocatedTag;
+
+    /// <summary>
+    /// <see cref="SelectFromRows(ReadOnlySpan{NodeRow}, ReadOnlySpan{int}, ReadOnlySpan{long}, bool, CpuMemoryFit, long, out long)"/>
+    /// for a fit score whose weights are small (<see cref="CpuMemoryFit.HasSmallWeights"/>): one
+    /// instantiation per strategy, the score's inputs in registers, the exact divisions inline;
+    /// rows outside <see cref="ExactDivision"/>'s range take <see cref="CpuMemoryFit.Score"/>.
+    /// </summary>
+    private static int SelectFromRows<TStrategy>(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> index, ReadOnlySpan<long> byTaints, int taintMask,
+        CpuMemoryFit fit, long fitWeight, out long bestTotal) where TStrategy : struct
+    {
+        bool most = typeof(TStrategy) == typeof(MostAllocatedTag);
+        long podMilliCpu = fit.PodMilliCpu, podMemory = fit.PodMemory, cpuWeight = fit.CpuWeight, memoryWeight = fit.MemoryWeight;
+        long bothWeights = fit.BothWeights;
+        ulong bothWeightsReciprocal = fit.BothWeightsReciprocal;
+        int weightShift = BitOperations.IsPow2(bothWeights) ? BitOperations.Log2((ulong)bothWeights) : -1;
+        int best = -1, bestIndex = int.MaxValue;
+        long bestSoFar = long.MinValue;
+        ref NodeRow row0 = ref MemoryMarshal.GetReference(rows);
+        ref long byTaints0 = ref MemoryMarshal.GetReference(byTaints);
+        // Indices come from the filter loop (all < rows.Length); counts, masked, are at most the
+        // caller's max (byTaints covers 0..max) or 0 when TaintToleration does not score.
+        for (int j = 0; j < index.Length; j++)
+        {
+            int i = index[j];
+            ref readonly NodeRow row = ref Unsafe.Add(ref row0, i);
+            long cpuCapacity = row.AllocatableMilliCpu, memoryCapacity = row.AllocatableMemory;
+            long cpuRequested = row.NonZeroRequestedMilliCpu + podMilliCpu, memoryRequested = row.NonZeroRequestedMemory + podMemory;
+            long cpuX, memoryX;
+            if (most)
+            {
+                cpuX = Math.Min(cpuRequested, cpuCapacity);
+                memoryX = Math.Min(memoryRequested, memoryCapacity);
+            }
+            else
+            {
+                // LeastRequested is 0 when the request exceeds the capacity: 0 * 100 / capacity.
+                cpuX = cpuRequested > cpuCapacity ? 0 : cpuCapacity - cpuRequested;
+                memoryX = memoryRequested > memoryCapacity ? 0 : memoryCapacity - memoryRequested;
+            }
+            ulong cpuReciprocal = row.CpuReciprocal, memoryReciprocal = row.MemoryReciprocal;
+            long score;
+            // Capacities >= 1 (reciprocals non-zero) and amounts in 0..2^56 (< MaxScaled: no
+            // overflow times 100): both scores are 0..100, the weighted sum is >= 0 and small, all
+            // three divisions exact by reciprocal (by a shift when the weight sum is a power of two).
+            if ((cpuReciprocal != 0) & (memoryReciprocal != 0) & (((ulong)cpuX | (ulong)memoryX) < 1UL << 56))
+            {
+                long nodeScore = ExactDivision.Divide((ulong)cpuX * ScoreNormalization.MaxNodeScore, cpuCapacity, cpuReciprocal) * cpuWeight
+                    + ExactDivision.Divide((ulong)memoryX * ScoreNormalization.MaxNodeScore, memoryCapacity, memoryReciprocal) * memoryWeight;
+                score = weightShift >= 0 ? nodeScore >> weightShift : ExactDivision.Divide((ulong)nodeScore, bothWeights, bothWeightsReciprocal);
+            }
+            else
+            {
+                score = ScoreOutOfLine(in fit, in row);
+            }
+            long total = Unsafe.Add(ref byTaints0, row.PreferNoScheduleTaints & taintMask) + score * fitWeight;
+            // Ties to the smaller node index, i.e. the smaller name (as SelectBest).
+            if (total > bestSoFar || (total == bestSoFar && i < bestIndex))
+            {
+                best = j;
+                bestIndex = i;
+                bestSoFar = total;
+            }
+        }
+        bestTotal = bestSoFar;
+        return best;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace PackingScheduler.Core.Scores;
 
@@ -22,13 +23,15 @@ public static class ExactDivision
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long Divide(ulong x, long d, ulong reciprocal)
     {
-        ulong q = Math.BigMul(x, reciprocal, out _);
-        if (x - q * (ulong)d >= (ulong)d) q++;
-        return (long)q;
+        // The high half of the product only (BMI2 mulx without the low half's store where available).
+        ulong q = Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(x, reciprocal) : Math.BigMul(x, reciprocal, out _);
+        // Without a branch: whether the correction applies depends on the data and mispredicts.
+        bool low = x - q * (ulong)d >= (ulong)d;
+        return (long)(q + Unsafe.BitCast<bool, byte>(low));
     }
 
     /// <summary>Largest request for which <c>request * 100</c> does not overflow.</summary>
-    private const long MaxScaled = long.MaxValue / ScoreNormalization.MaxNodeScore;
+    internal const long MaxScaled = long.MaxValue / ScoreNormalization.MaxNodeScore;
 
     /// <summary>
     /// <see cref="NodeResourcesFitScore.MostRequested"/> with the capacity's reciprocal (0: none):

@@ -236,6 +236,20 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
 /// </summary>
 internal readonly struct CpuMemoryFit(long podMilliCpu, long podMemory, long cpuWeight, long memoryWeight, long bothWeights, ulong bothWeightsReciprocal, bool most)
 {
+    public long PodMilliCpu => podMilliCpu;
+    public long PodMemory => podMemory;
+    public long CpuWeight => cpuWeight;
+    public long MemoryWeight => memoryWeight;
+    public long BothWeights => bothWeights;
+    public ulong BothWeightsReciprocal => bothWeightsReciprocal;
+    public bool Most => most;
+
+    /// <summary>
+    /// Both weights in 1..2^32: two scores of 0..100 weigh at most 2^39 together (no overflow,
+    /// never negative) and their sum has a reciprocal.
+    /// </summary>
+    public bool HasSmallWeights => cpuWeight is >= 1 and <= 1L << 32 && memoryWeight is >= 1 and <= 1L << 32 && bothWeightsReciprocal != 0;
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public long Score(in NodeRow row)
     {

@@ -54,6 +54,47 @@ public sealed class EngineEquivalenceTests
         }
     }
 
+    /// <summary>
+    /// The plain pod's fused scoring (fit by reciprocals, selection in the same pass) under other
+    /// strategies and resource weights: power-of-two and other weight sums, a zero weight (the
+    /// general path), and weights on the fit score and TaintToleration other than 1.
+    /// </summary>
+    [Theory]
+    [InlineData(31, ScoringStrategyType.MostAllocated, 1, 2, 1)]
+    [InlineData(32, ScoringStrategyType.LeastAllocated, 1, 1, 3)]
+    [InlineData(33, ScoringStrategyType.LeastAllocated, 3, 5, 1)]
+    [InlineData(34, ScoringStrategyType.MostAllocated, 0, 1, 2)]
+    [InlineData(35, ScoringStrategyType.MostAllocated, 7, 3, 5)]
+    public void Fit_strategies_and_weights_decide_as_the_reference_engine(int seed, ScoringStrategyType type, long cpuWeight, long memoryWeight, long fitWeight)
+    {
+        var c = new RandomAffinityCluster(seed, 320, termProbability: 0.1, cpuMilli: 4000);
+        SchedulerProfile all = WorkloadProfiles.AllPlugins();
+        var scores = new List<WeightedScore>();
+        foreach (WeightedScore s in all.Scores) scores.Add(s.Plugin == ScorePlugin.NodeResourcesFit ? s with { Weight = fitWeight } : s);
+        SchedulerProfile profile = all with
+        {
+            Scores = scores,
+            ScoringStrategy = new ScoringStrategy(type, new[] { new ResourceWeight("cpu", cpuWeight), new ResourceWeight("memory", memoryWeight) },
+                Array.Empty<UtilizationShapePoint>()),
+        };
+        var engine = new SchedulingEngine(profile, c.Interner);
+        var reference = new ReferenceSchedulingEngine(profile, c.Interner);
+        for (int i = 0; i < 300; i++)
+        {
+            PodInfo pod = c.NewPod(bound: false);
+            bool explain = i % 7 == 0;
+            ScheduleResult expected = reference.Schedule(pod, c.State, explain);
+            ScheduleResult actual = engine.Schedule(pod, c.State, explain);
+            AssertSame(expected, actual, $"pod {i} ({pod.Key})");
+            if (actual.Node is not null)
+            {
+                pod.NodeName = actual.Node.Name;
+                c.State.AddPod(pod);
+            }
+            if (i % 10 == 9) c.Mutate();
+        }
+    }
+
     /// <summary>Now and then a pending pod nominated to a node (the engine then filters with it counted there), later dropped.</summary>
     private static void Nominations(RandomAffinityCluster c, int i)
     {
