@@ -37,7 +37,7 @@ public static class EngineMode
         Report.Write(stdout, o.Json, new (string, object)[]
         {
             ("mode", "engine"), ("shape", ShapeName(shape)), ("nodes", nodes), ("pods", pods), ("parallelFrom", engine.ParallelFilterThreshold), ("runningPods", nodes * running),
-            ("placed", r.Placed), ("seconds", r.Seconds), ("podsPerSecond", r.Placed / r.Seconds),
+            ("placed", r.Placed), ("seconds", r.Seconds), ("podsPerSecond", r.Placed / r.Seconds), ("steadyPodsPerSecond", r.SteadyPodsPerSecond),
             ("nsPerNodePerPod", r.Seconds * 1e9 / pods / Math.Max(1, nodes)),
             ("p50Ms", r.P50Ms), ("p99Ms", r.P99Ms), ("maxMs", r.MaxMs),
             ("allocatedBytesPerPod", (double)r.AllocatedBytes / Math.Max(1, pods)),
@@ -49,7 +49,11 @@ public static class EngineMode
         return Task.FromResult(r.Placed == pods ? 0 : 1);
     }
 
-    public sealed record Result(int Placed, double Seconds, double P50Ms, double P99Ms, double MaxMs, long AllocatedBytes);
+    /// <param name="SteadyPodsPerSecond">
+    /// The rate over the second half of the pods (decision and assume, summed per pod): the first
+    /// pods run on tier-0 and OSR code until the JIT's tiering has compiled the hot methods.
+    /// </param>
+    public sealed record Result(int Placed, double Seconds, double P50Ms, double P99Ms, double MaxMs, long AllocatedBytes, double SteadyPodsPerSecond = 0);
 
     /// <summary>Schedules every pod in order, assuming each placement; per-decision latency includes the assume.</summary>
     public static Result Run(SchedulingEngine engine, ClusterState state, IReadOnlyList<PodInfo> pending)
@@ -73,9 +77,12 @@ public static class EngineMode
         }
         double seconds = Stopwatch.GetElapsedTime(begin).TotalSeconds;
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        double secondHalfMs = 0;
+        for (int i = latencies.Length / 2; i < latencies.Length; i++) secondHalfMs += latencies[i];
+        double steady = secondHalfMs > 0 ? (latencies.Length - latencies.Length / 2) / (secondHalfMs / 1000) : 0;
         Array.Sort(latencies);
         return new Result(placed, seconds, Report.Quantile(latencies, 0.5), Report.Quantile(latencies, 0.99),
-            latencies.Length == 0 ? 0 : latencies[^1], allocated);
+            latencies.Length == 0 ? 0 : latencies[^1], allocated, steady);
     }
 
     public static PodShape ParseShape(string s) => s switch
