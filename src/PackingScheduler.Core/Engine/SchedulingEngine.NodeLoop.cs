@@ -383,6 +383,12 @@ public sealed partial class SchedulingEngine
             }
         }
         ReadOnlySpan<int> index = feasibleIndex.AsSpan(0, feasibleCount);
+        if (fit is null) fitWeight = 0;
+        CpuMemoryFit cycle = fit is null ? default : fit.CpuMemoryFitOfCycle;
+        // One pass: the best fit score per taint count, then the buckets merged.
+        if (fit is not null && cycle.HasSmallWeights && fitWeight is >= 1 and <= MaxBucketFitWeight
+            && TrySelectByTaintCounts(rows, index, taint, taintWeight, constant, cycle, fitWeight, out best, out bestTotal))
+            return true;
         // TaintToleration: the reverse default normalization of the counts (upstream's
         // DefaultNormalizeScore), by value, weighted, with the constant rows folded in.
         int max = 0;
@@ -401,8 +407,6 @@ public sealed partial class SchedulingEngine
             long normalized = max == 0 ? ScoreNormalization.MaxNodeScore : ScoreNormalization.MaxNodeScore - ScoreNormalization.MaxNodeScore * v / max;
             byTaints[v] = constant + (taint ? normalized * taintWeight : 0);
         }
-        if (fit is null) fitWeight = 0;
-        CpuMemoryFit cycle = fit is null ? default : fit.CpuMemoryFitOfCycle;
         if (fit is not null && cycle.HasSmallWeights)
         {
             best = cycle.Most
@@ -411,6 +415,114 @@ public sealed partial class SchedulingEngine
             return true;
         }
         best = SelectFromRows(rows, index, byTaints, taint, cycle, fitWeight, out bestTotal);
+        return true;
+    }
+
+    /// <summary>Largest fit weight for which the per-taint-count buckets are used (100 times it is far from overflow).</summary>
+    private const long MaxBucketFitWeight = 1L << 40;
+
+    /// <summary>
+    /// <see cref="TrySelectFromRows"/>'s choice without the pass for the largest taint count: one
+    /// pass keeps, per PreferNoSchedule count (0..64), the best fit score, ties to the smaller node
+    /// index; then the buckets' totals are compared as the single pass would have (a node's total
+    /// is its bucket's constant plus its score times the positive weight, so within a bucket the
+    /// order of totals is the order of scores when the sum does not wrap, which is checked). False
+    /// (nothing decided) when a count exceeds 64, a score is outside 0..100 or a total could wrap.
+    /// </summary>
+    private static bool TrySelectByTaintCounts(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> index, bool taint, long taintWeight, long constant,
+        CpuMemoryFit cycle, long fitWeight, out int best, out long bestTotal)
+    {
+        best = -1;
+        bestTotal = long.MinValue;
+        // Bucket MaxFusedTaintCount + 1 collects every larger count (then: not decided here).
+        Span<long> keys = stackalloc long[MaxFusedTaintCount + 2];
+        Span<int> positions = stackalloc int[MaxFusedTaintCount + 2];
+        keys.Fill(long.MinValue);
+        int taintMask = taint ? ushort.MaxValue : 0;
+        bool inRange = cycle.Most
+            ? BestByTaintCount<MostAllocatedTag>(rows, index, taintMask, cycle, keys, positions)
+            : BestByTaintCount<LeastAllocatedTag>(rows, index, taintMask, cycle, keys, positions);
+        if (!inRange || keys[MaxFusedTaintCount + 1] != long.MinValue) return false;
+        int max = MaxFusedTaintCount;
+        while (max > 0 && keys[max] == long.MinValue) max--;
+        int bestIndex = int.MaxValue;
+        for (int v = 0; v <= max; v++)
+        {
+            long key = keys[v];
+            if (key == long.MinValue) continue;
+            long normalized = max == 0 ? ScoreNormalization.MaxNodeScore : ScoreNormalization.MaxNodeScore - ScoreNormalization.MaxNodeScore * v / max;
+            long byTaint = constant + (taint ? normalized * taintWeight : 0);
+            // byTaint + score * fitWeight (score 0..100) must not wrap for the buckets to be exact.
+            if (byTaint > long.MaxValue - ScoreNormalization.MaxNodeScore * fitWeight) return false;
+            long total = byTaint + (key >> 32) * fitWeight;
+            int i = ~(int)(uint)key;
+            if (total > bestTotal || (total == bestTotal && i < bestIndex))
+            {
+                best = positions[v];
+                bestIndex = i;
+                bestTotal = total;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Per taint count (capped at <see cref="MaxFusedTaintCount"/> + 1), the largest key
+    /// <c>score &lt;&lt; 32 | ~nodeIndex</c> (the best score, ties to the smaller node index) and its
+    /// position in <paramref name="index"/>. False when a row's score is outside 0..100.
+    /// </summary>
+    private static bool BestByTaintCount<TStrategy>(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> index, int taintMask,
+        CpuMemoryFit fit, Span<long> keys, Span<int> positions) where TStrategy : struct
+    {
+        bool most = typeof(TStrategy) == typeof(MostAllocatedTag);
+        long podMilliCpu = fit.PodMilliCpu, podMemory = fit.PodMemory, cpuWeight = fit.CpuWeight, memoryWeight = fit.MemoryWeight;
+        long bothWeights = fit.BothWeights;
+        ulong bothWeightsReciprocal = fit.BothWeightsReciprocal;
+        int weightShift = BitOperations.IsPow2(bothWeights) ? BitOperations.Log2((ulong)bothWeights) : -1;
+        ref NodeRow row0 = ref MemoryMarshal.GetReference(rows);
+        ref long keys0 = ref MemoryMarshal.GetReference(keys);
+        ref int positions0 = ref MemoryMarshal.GetReference(positions);
+        Debug.Assert(keys.Length == MaxFusedTaintCount + 2 && positions.Length == keys.Length);
+        for (int j = 0; j < index.Length; j++)
+        {
+            int i = index[j];
+            ref readonly NodeRow row = ref Unsafe.Add(ref row0, i);
+            long cpuCapacity = row.AllocatableMilliCpu, memoryCapacity = row.AllocatableMemory;
+            long cpuRequested = row.NonZeroRequestedMilliCpu + podMilliCpu, memoryRequested = row.NonZeroRequestedMemory + podMemory;
+            long cpuX, memoryX;
+            if (most)
+            {
+                cpuX = Math.Min(cpuRequested, cpuCapacity);
+                memoryX = Math.Min(memoryRequested, memoryCapacity);
+            }
+            else
+            {
+                cpuX = cpuRequested > cpuCapacity ? 0 : cpuCapacity - cpuRequested;
+                memoryX = memoryRequested > memoryCapacity ? 0 : memoryCapacity - memoryRequested;
+            }
+            ulong cpuReciprocal = row.CpuReciprocal, memoryReciprocal = row.MemoryReciprocal;
+            long score;
+            // As SelectFromRows<TStrategy>: in range, both scores 0..100 and so their weighted mean.
+            if ((cpuReciprocal != 0) & (memoryReciprocal != 0) & (((ulong)cpuX | (ulong)memoryX) < 1UL << 56))
+            {
+                long nodeScore = ExactDivision.Divide((ulong)cpuX * ScoreNormalization.MaxNodeScore, cpuCapacity, cpuReciprocal) * cpuWeight
+                    + ExactDivision.Divide((ulong)memoryX * ScoreNormalization.MaxNodeScore, memoryCapacity, memoryReciprocal) * memoryWeight;
+                score = weightShift >= 0 ? nodeScore >> weightShift : ExactDivision.Divide((ulong)nodeScore, bothWeights, bothWeightsReciprocal);
+            }
+            else
+            {
+                score = ScoreOutOfLine(in fit, in row);
+                if ((ulong)score > ScoreNormalization.MaxNodeScore) return false;
+            }
+            int v = Math.Min(row.PreferNoScheduleTaints & taintMask, MaxFusedTaintCount + 1);
+            long key = (score << 32) | (uint)~i;
+            ref long slot = ref Unsafe.Add(ref keys0, v);
+            if (key > slot)
+            {
+                slot = key;
+                Unsafe.Add(ref positions0, v) = j;
+            }
+        }
         return true;
     }
 

@@ -95,6 +95,56 @@ public sealed class EngineEquivalenceTests
         }
     }
 
+    /// <summary>
+    /// The plain pod's selection by taint-count buckets (best fit score per PreferNoSchedule
+    /// count, then merged): equal-sized nodes, so that totals tie across and within buckets;
+    /// TaintToleration weights that make the totals wrap (the buckets must give way); a node with
+    /// more PreferNoSchedule taints than the buckets hold, and one without memory (scored out of line).
+    /// </summary>
+    [Theory]
+    [InlineData(41, 1L, false)]
+    [InlineData(42, 3L, true)]
+    [InlineData(43, long.MaxValue / 150, false)]
+    [InlineData(44, 1L << 20, true)]
+    [InlineData(45, 0L, false)]
+    [InlineData(46, 0L, true)]
+    [InlineData(47, long.MaxValue / 100, false)]
+    public void Taint_count_buckets_decide_as_the_reference_engine(int seed, long taintWeight, bool manyTaints)
+    {
+        var c = new RandomAffinityCluster(seed, 200, termProbability: 0.05, cpuMilli: 4000);
+        if (manyTaints)
+        {
+            NodeInfo node = c.NewNode("x-many");
+            node.Taints = Enumerable.Range(0, 70)
+                .Select(t => new Taint(c.Interner.Intern($"soft{t}"), c.Interner.Intern("yes"), TaintEffect.PreferNoSchedule)).ToArray();
+            node.Unschedulable = false;
+            c.State.AddOrUpdateNode(node);
+        }
+        NodeInfo noMemory = c.NewNode("x-no-memory");
+        noMemory.Allocatable = new ResourceAmounts(4000, 0, 0);
+        c.State.AddOrUpdateNode(noMemory);
+        SchedulerProfile all = WorkloadProfiles.AllPlugins();
+        var scores = new List<WeightedScore>();
+        foreach (WeightedScore s in all.Scores) scores.Add(s.Plugin == ScorePlugin.TaintToleration ? s with { Weight = taintWeight } : s);
+        SchedulerProfile profile = all with { Scores = scores };
+        var engine = new SchedulingEngine(profile, c.Interner);
+        var reference = new ReferenceSchedulingEngine(profile, c.Interner);
+        for (int i = 0; i < 300; i++)
+        {
+            PodInfo pod = c.NewPod(bound: false);
+            bool explain = i % 11 == 0;
+            ScheduleResult expected = reference.Schedule(pod, c.State, explain);
+            ScheduleResult actual = engine.Schedule(pod, c.State, explain);
+            AssertSame(expected, actual, $"pod {i} ({pod.Key})");
+            if (actual.Node is not null)
+            {
+                pod.NodeName = actual.Node.Name;
+                c.State.AddPod(pod);
+            }
+            if (i % 10 == 9) c.Mutate();
+        }
+    }
+
     /// <summary>Now and then a pending pod nominated to a node (the engine then filters with it counted there), later dropped.</summary>
     private static void Nominations(RandomAffinityCluster c, int i)
     {
