@@ -81,7 +81,24 @@ public sealed partial class SchedulingEngine
             else _allHaveRows = false;
             _activeCount++;
         }
+        // A row that fails the combined condition only by its NoSchedule/NoExecute taints fails
+        // exactly the filters whose condition asks for no taints; when those are TaintToleration
+        // (its verdict is by taint list), the row's result is its taint list's.
+        _taintListDecides = true;
+        for (int a = 0; a < _activeCount; a++)
+        {
+            if (_activeRows[a] is { NoTaints: true } && _filters[_active[a]] is not Predicates.TaintToleration) _taintListDecides = false;
+        }
     }
+
+    private bool _taintListDecides;
+
+    // Per taint list (NodeRow.TaintSet), the result of the active filters on a row that fails only
+    // by its taints, valid where the stamp is this cycle's.
+    private int[] _byTaintListStamp = Array.Empty<int>();
+    private int[] _byTaintListFailedBy = Array.Empty<int>();
+    private FilterResult[] _byTaintListResult = Array.Empty<FilterResult>();
+    private int _byTaintListCycle;
 
     /// <summary>Index of the first filter that rejects the node (its result in <paramref name="result"/>), or -1.</summary>
     internal int RunActiveFilters(PodInfo pod, NodeInfo node, in NodeRow row, bool hasRow, out FilterResult result)
@@ -182,6 +199,15 @@ public sealed partial class SchedulingEngine
         // The buffers hold at least c entries (NodeBuffers), rows and nodes exactly c.
         Debug.Assert(rows.Length == c && failedBy.Length >= c && feasibleIndex.Length >= c && feasible.Length >= c && failures.Length >= c);
         int feasibleCount = 0, processed = 0;
+        bool taintListDecides = _taintListDecides && noTaints;
+        if (++_byTaintListCycle == 0)
+        {
+            // Once in 2^32 cycles: no stamp may look current.
+            Array.Clear(_byTaintListStamp);
+            _byTaintListCycle = 1;
+        }
+        int stamp = _byTaintListCycle;
+        int[] stamps = _byTaintListStamp;
         for (int segment = 0; segment < 2 && feasibleCount < toFind; segment++)
         {
             int from = segment == 0 ? start : 0, to = segment == 0 ? c : start;
@@ -217,7 +243,30 @@ public sealed partial class SchedulingEngine
                     }
                     int n = block + b;
                     processed++;
-                    int f = FilterFailedRow(pod, Unsafe.Add(ref node0, n), in Unsafe.Add(ref row0, n), failures, n);
+                    ref readonly NodeRow failed = ref Unsafe.Add(ref row0, n);
+                    int f;
+                    int list = failed.TaintSet;
+                    if (taintListDecides && failed.HasNoScheduleTaints
+                        && !(schedulable & failed.Unschedulable)
+                        & (!podSlot | failed.PodCount + 1 <= failed.AllowedPodNumber)
+                        & (cpu <= failed.AllocatableMilliCpu - failed.RequestedMilliCpu)
+                        & (memory <= failed.AllocatableMemory - failed.RequestedMemory)
+                        && (uint)list < (uint)stamps.Length && stamps[list] == stamp)
+                    {
+                        // Fails only by its taints, and a node with the same taint list was judged this cycle.
+                        f = _byTaintListFailedBy[list];
+                        if (f >= 0) failures[n] = _byTaintListResult[list];
+                    }
+                    else
+                    {
+                        f = FilterFailedRow(pod, Unsafe.Add(ref node0, n), in failed, failures, n);
+                        if (taintListDecides && failed.HasNoScheduleTaints
+                            && !(schedulable & failed.Unschedulable)
+                            & (!podSlot | failed.PodCount + 1 <= failed.AllowedPodNumber)
+                            & (cpu <= failed.AllocatableMilliCpu - failed.RequestedMilliCpu)
+                            & (memory <= failed.AllocatableMemory - failed.RequestedMemory))
+                            stamps = RememberTaintList(list, stamp, f, f >= 0 ? failures[n] : default);
+                    }
                     Unsafe.Add(ref failedBy0, n) = f;
                     if (f < 0)
                     {
@@ -230,6 +279,24 @@ public sealed partial class SchedulingEngine
         }
         _feasibleUsed = feasibleCount;
         return (feasibleCount, processed);
+    }
+
+    /// <summary>Records the result for rows failing only by taint list <paramref name="list"/> this cycle; the stamps (grown when needed).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int[] RememberTaintList(int list, int stamp, int failedBy, FilterResult result)
+    {
+        if (list < 0) return _byTaintListStamp;
+        if (list >= _byTaintListStamp.Length)
+        {
+            int size = Math.Max(list + 1, 2 * _byTaintListStamp.Length);
+            Array.Resize(ref _byTaintListStamp, size);
+            Array.Resize(ref _byTaintListFailedBy, size);
+            Array.Resize(ref _byTaintListResult, size);
+        }
+        _byTaintListStamp[list] = stamp;
+        _byTaintListFailedBy[list] = failedBy;
+        _byTaintListResult[list] = result;
+        return _byTaintListStamp;
     }
 
     /// <summary>A node whose row fails the combined condition: its filters, out of the row loop (which keeps its registers).</summary>

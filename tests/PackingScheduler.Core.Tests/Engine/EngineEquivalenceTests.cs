@@ -145,6 +145,53 @@ public sealed class EngineEquivalenceTests
         }
     }
 
+    /// <summary>
+    /// Rows that fail only by their NoSchedule/NoExecute taints take their taint list's result
+    /// (remembered per list within a cycle): several lists, tolerated by some pods and not
+    /// others, with different reasons; some of those nodes also full or unschedulable.
+    /// </summary>
+    [Theory]
+    [InlineData(51, 100)]
+    [InlineData(52, 20)]
+    [InlineData(53, 0)]
+    public void Failing_rows_by_taint_list_decide_as_the_reference_engine(int seed, int percentage)
+    {
+        var c = new RandomAffinityCluster(seed, 150, termProbability: 0.05, cpuMilli: 4000);
+        Taint T(string key, string value, TaintEffect effect) => new(c.Interner.Intern(key), c.Interner.Intern(value), effect);
+        Taint[][] lists =
+        {
+            new[] { T("dedicated", "gpu", TaintEffect.NoSchedule) },
+            new[] { T("dedicated", "cms", TaintEffect.NoSchedule), T("dedicated", "gpu", TaintEffect.NoExecute) },
+            new[] { T("drain", "yes", TaintEffect.NoExecute) },
+            new[] { T("soft", "yes", TaintEffect.PreferNoSchedule), T("dedicated", "cms", TaintEffect.NoSchedule) },
+            new[] { T("dedicated", "cms", TaintEffect.NoSchedule) },
+        };
+        for (int i = 0; i < 60; i++)
+        {
+            NodeInfo node = c.NewNode($"x-taint-{i:D2}");
+            node.Taints = lists[i % lists.Length];
+            if (i % 9 == 0) node.Allocatable = new ResourceAmounts(200, 32L << 30, 0);
+            c.State.AddOrUpdateNode(node);
+        }
+        SchedulerProfile profile = WorkloadProfiles.AllPlugins() with { PercentageOfNodesToScore = percentage };
+        var engine = new SchedulingEngine(profile, c.Interner);
+        var reference = new ReferenceSchedulingEngine(profile, c.Interner);
+        for (int i = 0; i < 300; i++)
+        {
+            PodInfo pod = c.NewPod(bound: false);
+            bool explain = i % 3 == 0;
+            ScheduleResult expected = reference.Schedule(pod, c.State, explain);
+            ScheduleResult actual = engine.Schedule(pod, c.State, explain);
+            AssertSame(expected, actual, $"pod {i} ({pod.Key})");
+            if (actual.Node is not null)
+            {
+                pod.NodeName = actual.Node.Name;
+                c.State.AddPod(pod);
+            }
+            if (i % 10 == 9) c.Mutate();
+        }
+    }
+
     /// <summary>Now and then a pending pod nominated to a node (the engine then filters with it counted there), later dropped.</summary>
     private static void Nominations(RandomAffinityCluster c, int i)
     {
