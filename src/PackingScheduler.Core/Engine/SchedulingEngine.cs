@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using PackingScheduler.Core.Cache;
 using PackingScheduler.Core.Model;
 using PackingScheduler.Core.Policy;
@@ -382,13 +381,7 @@ public sealed partial class SchedulingEngine
             failures[i].AddReasonsTo(reasons);
             foreach (string r in reasons) counts[r] = counts.GetValueOrDefault(r) + 1;
         }
-        var items = new List<string>(counts.Count);
-        foreach (KeyValuePair<string, int> kv in counts) items.Add($"{kv.Value} {kv.Key}");
-        items.Sort(StringComparer.Ordinal);
-        var sb = new StringBuilder();
-        sb.Append("0/").Append(n).Append(" nodes are available:");
-        if (items.Count > 0) sb.Append(' ').Append(string.Join(", ", items)).Append('.');
-        return sb.ToString();
+        return FitError.Format(n, counts);
     }
 
     private Dictionary<string, NodeVerdict> Verdicts(IReadOnlyList<NodeInfo> allNodes, IReadOnlyList<NodeInfo> candidates, NodeVerdict? absent,

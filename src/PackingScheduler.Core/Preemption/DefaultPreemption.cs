@@ -1,4 +1,3 @@
-using System.Text;
 using PackingScheduler.Core.Cache;
 using PackingScheduler.Core.Engine;
 using PackingScheduler.Core.Model;
@@ -310,12 +309,6 @@ public sealed class DefaultPreemption
             foreach (string r in reasons) counts[r] = counts.GetValueOrDefault(r) + 1;
         }
         if (total > statuses.Count) counts[NotHelpful] = counts.GetValueOrDefault(NotHelpful) + total - statuses.Count;
-        var items = new List<string>(counts.Count);
-        foreach (KeyValuePair<string, int> kv in counts) items.Add($"{kv.Value} {kv.Key}");
-        items.Sort(StringComparer.Ordinal);
-        var sb = new StringBuilder();
-        sb.Append("0/").Append(total).Append(" nodes are available:");
-        if (items.Count > 0) sb.Append(' ').Append(string.Join(", ", items)).Append('.');
-        return sb.ToString();
+        return FitError.Format(total, counts);
     }
 }
