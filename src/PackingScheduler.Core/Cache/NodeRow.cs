@@ -9,7 +9,7 @@ namespace PackingScheduler.Core.Cache;
 /// ports, volumes or affinity): one 64-byte row per node, in node order, kept by
 /// <see cref="ClusterState"/> next to the <see cref="NodeInfo"/> it copies, so that the loop
 /// streams contiguous memory instead of chasing NodeInfo, its lists and its taints.
-/// 80 bytes: eight longs, three ints, a short and two flags.
+/// 80 bytes: eight longs (free cpu and memory stored, requested derived), three ints, a short and a flags byte.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public readonly struct NodeRow
@@ -19,8 +19,9 @@ public readonly struct NodeRow
         TaintSet = taintSet;
         AllocatableMilliCpu = node.Allocatable.MilliCpu;
         AllocatableMemory = node.Allocatable.Memory;
-        RequestedMilliCpu = node.Requested.MilliCpu;
-        RequestedMemory = node.Requested.Memory;
+        // Unchecked, as the filters' "allocatable - requested": the same value they computed per check.
+        FreeMilliCpu = unchecked(AllocatableMilliCpu - node.Requested.MilliCpu);
+        FreeMemory = unchecked(AllocatableMemory - node.Requested.Memory);
         NonZeroRequestedMilliCpu = node.NonZeroRequestedMilliCpu;
         NonZeroRequestedMemory = node.NonZeroRequestedMemory;
         CpuReciprocal = ExactDivision.Reciprocal(AllocatableMilliCpu);
@@ -28,7 +29,6 @@ public readonly struct NodeRow
         // Saturated: compared with PodCount + 1, which is far inside int range.
         AllowedPodNumber = (int)Math.Clamp(node.AllowedPodNumber, int.MinValue, int.MaxValue);
         PodCount = node.Pods.Count;
-        Unschedulable = node.Unschedulable;
         bool hard = false;
         int soft = 0;
         foreach (Taint t in node.Taints)
@@ -36,14 +36,23 @@ public readonly struct NodeRow
             if (t.Effect is TaintEffect.NoSchedule or TaintEffect.NoExecute) hard = true;
             else if (t.Effect == TaintEffect.PreferNoSchedule) soft++;
         }
-        HasNoScheduleTaints = hard;
+        Flags = (byte)((node.Unschedulable ? UnschedulableFlag : 0) | (hard ? NoScheduleTaintsFlag : 0));
         PreferNoScheduleTaints = (short)Math.Min(soft, short.MaxValue);
     }
 
     public long AllocatableMilliCpu { get; }
     public long AllocatableMemory { get; }
-    public long RequestedMilliCpu { get; }
-    public long RequestedMemory { get; }
+
+    /// <summary>Allocatable minus requested cpu (unchecked: wraps as the filter's subtraction does).</summary>
+    public long FreeMilliCpu { get; }
+
+    /// <summary>Allocatable minus requested memory (unchecked).</summary>
+    public long FreeMemory { get; }
+
+    /// <summary>The requested cpu (exactly: the unchecked subtraction is undone).</summary>
+    public long RequestedMilliCpu => unchecked(AllocatableMilliCpu - FreeMilliCpu);
+
+    public long RequestedMemory => unchecked(AllocatableMemory - FreeMemory);
     public long NonZeroRequestedMilliCpu { get; }
     public long NonZeroRequestedMemory { get; }
 
@@ -56,9 +65,15 @@ public readonly struct NodeRow
     public int PodCount { get; }
 
     /// <summary>Some taint is NoSchedule or NoExecute (the filter must look at the taints).</summary>
-    public bool HasNoScheduleTaints { get; }
+    public bool HasNoScheduleTaints => (Flags & NoScheduleTaintsFlag) != 0;
 
-    public bool Unschedulable { get; }
+    public bool Unschedulable => (Flags & UnschedulableFlag) != 0;
+
+    public const byte UnschedulableFlag = 1;
+    public const byte NoScheduleTaintsFlag = 2;
+
+    /// <summary><see cref="UnschedulableFlag"/> and <see cref="NoScheduleTaintsFlag"/>: one load and mask in the row loop.</summary>
+    public byte Flags { get; }
 
     /// <summary>PreferNoSchedule taints, for TaintToleration scoring of pods that tolerate none of them.</summary>
     public short PreferNoScheduleTaints { get; }

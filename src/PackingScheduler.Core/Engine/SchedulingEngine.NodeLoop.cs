@@ -192,6 +192,7 @@ public sealed partial class SchedulingEngine
         // RowCondition.Passes: "MilliCpu <= 0 || MilliCpu <= free" is "threshold <= free" with threshold long.MinValue when MilliCpu <= 0.
         long cpu = all.MilliCpu > 0 ? all.MilliCpu : long.MinValue;
         long memory = all.Memory > 0 ? all.Memory : long.MinValue;
+        int flagMask = (schedulable ? NodeRow.UnschedulableFlag : 0) | (noTaints ? NodeRow.NoScheduleTaintsFlag : 0);
         ref NodeRow row0 = ref MemoryMarshal.GetReference(rows);
         ref NodeInfo node0 = ref MemoryMarshal.GetReference(nodes);
         ref int failedBy0 = ref MemoryMarshal.GetArrayDataReference(failedBy);
@@ -219,10 +220,10 @@ public sealed partial class SchedulingEngine
                 for (int b = 0; b < length; b++)
                 {
                     ref readonly NodeRow row = ref Unsafe.Add(ref row0, block + b);
-                    bool passes = !((schedulable & row.Unschedulable) | (noTaints & row.HasNoScheduleTaints))
+                    bool passes = ((row.Flags & flagMask) == 0)
                         & (!podSlot | row.PodCount + 1 <= row.AllowedPodNumber)
-                        & (cpu <= row.AllocatableMilliCpu - row.RequestedMilliCpu)
-                        & (memory <= row.AllocatableMemory - row.RequestedMemory);
+                        & (cpu <= row.FreeMilliCpu)
+                        & (memory <= row.FreeMemory);
                     passing |= (passes ? 1UL : 0UL) << b;
                 }
                 // Then in ring order: runs of passing rows copied at once, the others filtered one by one.
@@ -249,8 +250,8 @@ public sealed partial class SchedulingEngine
                     if (taintListDecides && failed.HasNoScheduleTaints
                         && !(schedulable & failed.Unschedulable)
                         & (!podSlot | failed.PodCount + 1 <= failed.AllowedPodNumber)
-                        & (cpu <= failed.AllocatableMilliCpu - failed.RequestedMilliCpu)
-                        & (memory <= failed.AllocatableMemory - failed.RequestedMemory)
+                        & (cpu <= failed.FreeMilliCpu)
+                        & (memory <= failed.FreeMemory)
                         && (uint)list < (uint)stamps.Length && stamps[list] == stamp)
                     {
                         // Fails only by its taints, and a node with the same taint list was judged this cycle.
@@ -263,8 +264,8 @@ public sealed partial class SchedulingEngine
                         if (taintListDecides && failed.HasNoScheduleTaints
                             && !(schedulable & failed.Unschedulable)
                             & (!podSlot | failed.PodCount + 1 <= failed.AllowedPodNumber)
-                            & (cpu <= failed.AllocatableMilliCpu - failed.RequestedMilliCpu)
-                            & (memory <= failed.AllocatableMemory - failed.RequestedMemory))
+                            & (cpu <= failed.FreeMilliCpu)
+                            & (memory <= failed.FreeMemory))
                             stamps = RememberTaintList(list, stamp, f, f >= 0 ? failures[n] : default);
                     }
                     Unsafe.Add(ref failedBy0, n) = f;

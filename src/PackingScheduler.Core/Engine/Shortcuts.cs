@@ -55,6 +55,6 @@ internal readonly record struct RowCondition(bool Schedulable, bool NoTaints, bo
         (!Schedulable || !row.Unschedulable) &&
         (!NoTaints || !row.HasNoScheduleTaints) &&
         (!PodSlot || row.PodCount + 1 <= row.AllowedPodNumber) &&
-        (MilliCpu <= 0 || MilliCpu <= row.AllocatableMilliCpu - row.RequestedMilliCpu) &&
-        (Memory <= 0 || Memory <= row.AllocatableMemory - row.RequestedMemory);
+        (MilliCpu <= 0 || MilliCpu <= row.FreeMilliCpu) &&
+        (Memory <= 0 || Memory <= row.FreeMemory);
 }

@@ -72,8 +72,8 @@ public sealed class NodeResourcesFit : IFilter, IFilterShortcut
             return false;
         }
         int shortage = row.PodCount + 1 > row.AllowedPodNumber ? 4 : 0;
-        if (_milliCpu > 0 && _milliCpu > row.AllocatableMilliCpu - row.RequestedMilliCpu) shortage |= 2;
-        if (_memory > 0 && _memory > row.AllocatableMemory - row.RequestedMemory) shortage |= 1;
+        if (_milliCpu > 0 && _milliCpu > row.FreeMilliCpu) shortage |= 2;
+        if (_memory > 0 && _memory > row.FreeMemory) shortage |= 1;
         result = ByShortage[shortage];
         return true;
     }

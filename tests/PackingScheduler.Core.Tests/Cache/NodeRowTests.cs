@@ -47,4 +47,25 @@ public sealed class NodeRowTests
             Assert.Equal(Core.Scores.ExactDivision.Reciprocal(row.AllocatableMemory), row.MemoryReciprocal);
         }
     }
+
+    [Fact]
+    public void Free_amounts_and_flags_follow_the_node()
+    {
+        var c = new RandomAffinityCluster(6, nodes: 20, termProbability: 0.2, cpuMilli: 4000);
+        for (int i = 0; i < c.State.Nodes.Count; i++)
+        {
+            NodeInfo node = c.State.Nodes[i];
+            NodeRow row = c.State.NodeRows[i];
+            Assert.Equal(unchecked(node.Allocatable.MilliCpu - node.Requested.MilliCpu), row.FreeMilliCpu);
+            Assert.Equal(unchecked(node.Allocatable.Memory - node.Requested.Memory), row.FreeMemory);
+            Assert.Equal(node.Requested.MilliCpu, row.RequestedMilliCpu);
+            Assert.Equal(node.Requested.Memory, row.RequestedMemory);
+            Assert.Equal(node.Unschedulable, row.Unschedulable);
+        }
+        var wrapping = new NodeInfo("w", 0) { Allocatable = new ResourceAmounts(long.MinValue + 1, long.MaxValue, 0), Unschedulable = true };
+        var w = new NodeRow(wrapping, 0);
+        Assert.Equal(0, w.RequestedMilliCpu);
+        Assert.True(w.Unschedulable);
+        Assert.False(w.HasNoScheduleTaints);
+    }
 }

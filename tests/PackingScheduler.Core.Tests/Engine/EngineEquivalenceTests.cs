@@ -192,6 +192,53 @@ public sealed class EngineEquivalenceTests
         }
     }
 
+    /// <summary>
+    /// The row's stored free cpu/memory and flags byte: nodes unschedulable, tainted NoSchedule,
+    /// both or neither, and allocatables whose "allocatable - requested" wraps (near long.MinValue
+    /// and long.MaxValue) or is zero, so that the stored difference must match the filters' own.
+    /// </summary>
+    [Theory]
+    [InlineData(61, 100)]
+    [InlineData(62, 0)]
+    public void Free_amounts_and_flags_in_rows_decide_as_the_reference_engine(int seed, int percentage)
+    {
+        var c = new RandomAffinityCluster(seed, 120, termProbability: 0.05, cpuMilli: 4000);
+        Taint hard = new(c.Interner.Intern("dedicated"), c.Interner.Intern("gpu"), TaintEffect.NoSchedule);
+        for (int i = 0; i < 48; i++)
+        {
+            NodeInfo node = c.NewNode($"x-free-{i:D2}");
+            if (i % 4 == 1) node.Unschedulable = true;
+            if (i % 4 == 2) node.Taints = new[] { hard };
+            if (i % 4 == 3) { node.Unschedulable = true; node.Taints = new[] { hard }; }
+            node.Allocatable = (i / 4 % 6) switch
+            {
+                0 => new ResourceAmounts(long.MinValue + 3, 32L << 30, 0),
+                1 => new ResourceAmounts(8000, long.MinValue + 7, 0),
+                2 => new ResourceAmounts(long.MaxValue, long.MaxValue, 0),
+                3 => new ResourceAmounts(0, 0, 0),
+                _ => node.Allocatable,
+            };
+            c.State.AddOrUpdateNode(node);
+        }
+        SchedulerProfile profile = WorkloadProfiles.AllPlugins() with { PercentageOfNodesToScore = percentage };
+        var engine = new SchedulingEngine(profile, c.Interner);
+        var reference = new ReferenceSchedulingEngine(profile, c.Interner);
+        for (int i = 0; i < 250; i++)
+        {
+            PodInfo pod = c.NewPod(bound: false);
+            bool explain = i % 3 == 0;
+            ScheduleResult expected = reference.Schedule(pod, c.State, explain);
+            ScheduleResult actual = engine.Schedule(pod, c.State, explain);
+            AssertSame(expected, actual, $"pod {i} ({pod.Key})");
+            if (actual.Node is not null)
+            {
+                pod.NodeName = actual.Node.Name;
+                c.State.AddPod(pod);
+            }
+            if (i % 10 == 9) c.Mutate();
+        }
+    }
+
     /// <summary>Now and then a pending pod nominated to a node (the engine then filters with it counted there), later dropped.</summary>
     private static void Nominations(RandomAffinityCluster c, int i)
     {
