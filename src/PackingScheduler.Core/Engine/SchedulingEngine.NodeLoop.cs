@@ -147,7 +147,13 @@ public sealed partial class SchedulingEngine
         // measured slower than doing them all here (docs/performance.md).
         if (table is not null && hasRows && !(_allHaveRows && ParallelOnlyWithCalls) && c >= ParallelFilterThreshold && Workers > 1)
             return FilterNodesParallel(pod, nodes, table, start, toFind, feasible, feasibleIndex, failures, failedBy);
-        if (hasRows && _allHaveRows) return FilterNodesByRows(pod, nodes, rows, start, toFind, feasible, feasibleIndex, failures, failedBy);
+        if (hasRows && _allHaveRows)
+        {
+            if (_fuseScorer is null) return FilterNodesByRows<NoFitTag>(pod, nodes, rows, start, toFind, feasible, feasibleIndex, failures, failedBy);
+            return _fuseFit.Most
+                ? FilterNodesByRows<MostAllocatedTag>(pod, nodes, rows, start, toFind, feasible, feasibleIndex, failures, failedBy)
+                : FilterNodesByRows<LeastAllocatedTag>(pod, nodes, rows, start, toFind, feasible, feasibleIndex, failures, failedBy);
+        }
         int feasibleCount = 0, processed = 0;
         FilterResult r = default;
         // Locals, so that the per-node check is a few compares on the row in registers.
@@ -181,10 +187,13 @@ public sealed partial class SchedulingEngine
     /// into a bit mask; then, in ring order, runs of passing nodes are appended with one copy each
     /// and nodes whose row fails go to the filters as in <see cref="FilterNodes"/>. The ring is
     /// walked as two straight segments. Same verdicts, order, stopping point and processed count.
+    /// With <typeparamref name="TFit"/> a strategy (<see cref="PlanFusedFit"/>), each feasible
+    /// row's fit score is computed while the row is loaded and the best key per PreferNoSchedule
+    /// count kept as <see cref="BestByTaintCount"/> would (<see cref="_fuseKeys"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private (int Feasible, int Processed) FilterNodesByRows(PodInfo pod, ReadOnlySpan<NodeInfo> nodes, ReadOnlySpan<NodeRow> rows,
-        int start, int toFind, NodeInfo[] feasible, int[] feasibleIndex, FilterResult[] failures, int[] failedBy)
+    private (int Feasible, int Processed) FilterNodesByRows<TFit>(PodInfo pod, ReadOnlySpan<NodeInfo> nodes, ReadOnlySpan<NodeRow> rows,
+        int start, int toFind, NodeInfo[] feasible, int[] feasibleIndex, FilterResult[] failures, int[] failedBy) where TFit : struct
     {
         int c = nodes.Length;
         RowCondition all = _allPass;
@@ -209,6 +218,18 @@ public sealed partial class SchedulingEngine
         }
         int stamp = _byTaintListCycle;
         int[] stamps = _byTaintListStamp;
+        // The fused fit score's inputs in locals (unused without a strategy).
+        bool fuse = typeof(TFit) != typeof(NoFitTag);
+        CpuMemoryFit fit = _fuseFit;
+        long podMilliCpu = fit.PodMilliCpu, podMemory = fit.PodMemory, cpuWeight = fit.CpuWeight, memoryWeight = fit.MemoryWeight;
+        long bothWeights = fit.BothWeights;
+        ulong bothWeightsReciprocal = fit.BothWeightsReciprocal;
+        int weightShift = BitOperations.IsPow2(bothWeights) ? BitOperations.Log2((ulong)bothWeights) : -1;
+        long[] keys = _fuseKeys;
+        if (fuse) keys.AsSpan().Fill(long.MinValue);
+        ref long keys0 = ref MemoryMarshal.GetArrayDataReference(keys);
+        ref int positions0 = ref MemoryMarshal.GetArrayDataReference(_fusePositions);
+        bool inRange = true;
         for (int segment = 0; segment < 2 && feasibleCount < toFind; segment++)
         {
             int from = segment == 0 ? start : 0, to = segment == 0 ? c : start;
@@ -236,7 +257,13 @@ public sealed partial class SchedulingEngine
                         int i = block + b;
                         nodes.Slice(i, take).CopyTo(feasible.AsSpan(feasibleCount, take));
                         failedBy.AsSpan(i, take).Fill(-1);
-                        for (int t = 0; t < take; t++) Unsafe.Add(ref feasibleIndex0, feasibleCount + t) = i + t;
+                        for (int t = 0; t < take; t++)
+                        {
+                            Unsafe.Add(ref feasibleIndex0, feasibleCount + t) = i + t;
+                            if (fuse)
+                                inRange &= KeepBestByTaintCount<TFit>(in Unsafe.Add(ref row0, i + t), i + t, feasibleCount + t, podMilliCpu, podMemory,
+                                    cpuWeight, memoryWeight, bothWeights, bothWeightsReciprocal, weightShift, in fit, ref keys0, ref positions0);
+                        }
                         feasibleCount += take;
                         processed += take;
                         b += take;
@@ -272,14 +299,100 @@ public sealed partial class SchedulingEngine
                     if (f < 0)
                     {
                         Unsafe.Add(ref feasibleIndex0, feasibleCount) = n;
+                        if (fuse)
+                            inRange &= KeepBestByTaintCount<TFit>(in failed, n, feasibleCount, podMilliCpu, podMemory,
+                                cpuWeight, memoryWeight, bothWeights, bothWeightsReciprocal, weightShift, in fit, ref keys0, ref positions0);
                         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(feasible), feasibleCount++) = Unsafe.Add(ref node0, n);
                     }
                     b++;
                 }
             }
         }
+        _fuseDone = fuse && inRange;
         _feasibleUsed = feasibleCount;
         return (feasibleCount, processed);
+    }
+
+    private struct NoFitTag;
+
+    // The fit score fused into the row mask loop: planned from the pod before filtering
+    // (PlanFusedFit), used by the selection only when PreScore gave the same score (TrySelectFromRows).
+    private NodeResourcesFitScore? _fuseScorer;
+    private CpuMemoryFit _fuseFit;
+    private bool _fuseDone;
+    private readonly long[] _fuseKeys = new long[MaxFusedTaintCount + 2];
+    private readonly int[] _fusePositions = new int[MaxFusedTaintCount + 2];
+
+    /// <summary>
+    /// Before filtering: whether the mask loop also keeps the best fit score per PreferNoSchedule
+    /// count, for the first NodeResourcesFitScore that will score <paramref name="pod"/> from rows
+    /// with small weights and a bucket-sized weight. A guess checked after PreScore.
+    /// </summary>
+    private void PlanFusedFit(PodInfo pod, bool enabled)
+    {
+        _fuseScorer = null;
+        _fuseDone = false;
+        if (!enabled || !FuseFitIntoFilter) return;
+        for (int s = 0; s < _scorers.Length; s++)
+        {
+            if (_scorers[s] is not NodeResourcesFitScore f) continue;
+            if (f.TryCpuMemoryFitFor(pod, out CpuMemoryFit fit) && fit.HasSmallWeights && _weights[s] is >= 1 and <= MaxBucketFitWeight)
+            {
+                _fuseScorer = f;
+                _fuseFit = fit;
+            }
+            return;
+        }
+    }
+
+    /// <summary>Whether the fit score may be computed in the row mask loop (tests turn it off to compare).</summary>
+    internal bool FuseFitIntoFilter { get; set; } = true;
+
+    /// <summary>
+    /// <see cref="BestByTaintCount"/>'s step for one feasible row (node index <paramref name="i"/>,
+    /// feasible position <paramref name="j"/>); false when the row's score is outside 0..100.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool KeepBestByTaintCount<TStrategy>(in NodeRow row, int i, int j, long podMilliCpu, long podMemory, long cpuWeight, long memoryWeight,
+        long bothWeights, ulong bothWeightsReciprocal, int weightShift, in CpuMemoryFit fit, ref long keys0, ref int positions0) where TStrategy : struct
+    {
+        bool most = typeof(TStrategy) == typeof(MostAllocatedTag);
+        long cpuCapacity = row.AllocatableMilliCpu, memoryCapacity = row.AllocatableMemory;
+        long cpuRequested = row.NonZeroRequestedMilliCpu + podMilliCpu, memoryRequested = row.NonZeroRequestedMemory + podMemory;
+        long cpuX, memoryX;
+        if (most)
+        {
+            cpuX = Math.Min(cpuRequested, cpuCapacity);
+            memoryX = Math.Min(memoryRequested, memoryCapacity);
+        }
+        else
+        {
+            cpuX = cpuRequested > cpuCapacity ? 0 : cpuCapacity - cpuRequested;
+            memoryX = memoryRequested > memoryCapacity ? 0 : memoryCapacity - memoryRequested;
+        }
+        ulong cpuReciprocal = row.CpuReciprocal, memoryReciprocal = row.MemoryReciprocal;
+        long score;
+        bool inRange = true;
+        if ((cpuReciprocal != 0) & (memoryReciprocal != 0) & (((ulong)cpuX | (ulong)memoryX) < 1UL << 56))
+        {
+            long nodeScore = ExactDivision.Divide((ulong)cpuX * ScoreNormalization.MaxNodeScore, cpuCapacity, cpuReciprocal) * cpuWeight
+                + ExactDivision.Divide((ulong)memoryX * ScoreNormalization.MaxNodeScore, memoryCapacity, memoryReciprocal) * memoryWeight;
+            score = weightShift >= 0 ? nodeScore >> weightShift : ExactDivision.Divide((ulong)nodeScore, bothWeights, bothWeightsReciprocal);
+        }
+        else
+        {
+            score = ScoreOutOfLine(in fit, in row);
+            inRange = (ulong)score <= ScoreNormalization.MaxNodeScore;
+        }
+        int v = Math.Min((int)(ushort)row.PreferNoScheduleTaints, MaxFusedTaintCount + 1);
+        long key = (score << 32) | (uint)~i;
+        ref long slot = ref Unsafe.Add(ref keys0, v);
+        if (key > slot)
+        {
+            slot = key;
+            Unsafe.Add(ref positions0, v) = j;
+        }
+        return inRange;
     }
 
     /// <summary>Records the result for rows failing only by taint list <paramref name="list"/> this cycle; the stamps (grown when needed).</summary>
@@ -454,8 +567,11 @@ public sealed partial class SchedulingEngine
         if (fit is null) fitWeight = 0;
         CpuMemoryFit cycle = fit is null ? default : fit.CpuMemoryFitOfCycle;
         // One pass: the best fit score per taint count, then the buckets merged.
+        // The buckets from the mask loop when it scored with the same fit (PlanFusedFit).
+        bool fused = _fuseDone && fit is not null && ReferenceEquals(fit, _fuseScorer) && cycle.SameAs(in _fuseFit);
         if (fit is not null && cycle.HasSmallWeights && fitWeight is >= 1 and <= MaxBucketFitWeight
-            && TrySelectByTaintCounts(rows, index, taint, taintWeight, constant, cycle, fitWeight, out best, out bestTotal))
+            && TrySelectByTaintCounts(rows, index, taint, taintWeight, constant, cycle, fitWeight,
+                fused ? _fuseKeys : default, fused ? _fusePositions : default, out best, out bestTotal))
             return true;
         // TaintToleration: the reverse default normalization of the counts (upstream's
         // DefaultNormalizeScore), by value, weighted, with the constant rows folded in.
@@ -498,7 +614,7 @@ public sealed partial class SchedulingEngine
     /// (nothing decided) when a count exceeds 64, a score is outside 0..100 or a total could wrap.
     /// </summary>
     private static bool TrySelectByTaintCounts(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> index, bool taint, long taintWeight, long constant,
-        CpuMemoryFit cycle, long fitWeight, out int best, out long bestTotal)
+        CpuMemoryFit cycle, long fitWeight, ReadOnlySpan<long> fusedKeys, ReadOnlySpan<int> fusedPositions, out int best, out long bestTotal)
     {
         best = -1;
         bestTotal = long.MinValue;
@@ -507,9 +623,34 @@ public sealed partial class SchedulingEngine
         Span<int> positions = stackalloc int[MaxFusedTaintCount + 2];
         keys.Fill(long.MinValue);
         int taintMask = taint ? ushort.MaxValue : 0;
-        bool inRange = cycle.Most
-            ? BestByTaintCount<MostAllocatedTag>(rows, index, taintMask, cycle, keys, positions)
-            : BestByTaintCount<LeastAllocatedTag>(rows, index, taintMask, cycle, keys, positions);
+        bool inRange;
+        if (fusedKeys.IsEmpty)
+        {
+            inRange = cycle.Most
+                ? BestByTaintCount<MostAllocatedTag>(rows, index, taintMask, cycle, keys, positions)
+                : BestByTaintCount<LeastAllocatedTag>(rows, index, taintMask, cycle, keys, positions);
+        }
+        else
+        {
+            // The mask loop's buckets are by count; without the taint score every row is in bucket 0.
+            inRange = true;
+            if (taint)
+            {
+                fusedKeys.CopyTo(keys);
+                fusedPositions.CopyTo(positions);
+            }
+            else
+            {
+                for (int v = 0; v < fusedKeys.Length; v++)
+                {
+                    if (fusedKeys[v] > keys[0])
+                    {
+                        keys[0] = fusedKeys[v];
+                        positions[0] = fusedPositions[v];
+                    }
+                }
+            }
+        }
         if (!inRange || keys[MaxFusedTaintCount + 1] != long.MinValue) return false;
         int max = MaxFusedTaintCount;
         while (max > 0 && keys[max] == long.MinValue) max--;

@@ -144,6 +144,8 @@ public sealed partial class SchedulingEngine
             int toFind = NumFeasibleNodesToFind(c);
             int start = _nextStartNodeIndex % c;
             int feasibleCount = 0, processed = 0;
+            // The row mask loop may also score (the plain pod); checked against PreScore before use.
+            PlanFusedFit(pod, !nominations && !explain && restricted is null);
             if (nominations)
             {
                 // Nominated pods are added to the cluster around each node's check: the plain sequential loop.

@@ -144,6 +144,19 @@ public sealed class NodeResourcesFitScore : IScorer, IScoreShortcut
     internal CpuMemoryFit CpuMemoryFitOfCycle =>
         new(_podMilliCpu, _podMemory, _weights[0], _weights[1], _bothWeights, _bothWeightsReciprocal, _type == ScoringStrategyType.MostAllocated);
 
+    /// <summary>
+    /// The <see cref="CpuMemoryFitOfCycle"/> that <see cref="PreScore"/> will give <paramref name="pod"/>
+    /// when rows will score it (<see cref="ScoresCpuMemoryRows"/>), without changing this cycle's state.
+    /// </summary>
+    internal bool TryCpuMemoryFitFor(PodInfo pod, out CpuMemoryFit fit)
+    {
+        bool rows = _cpuMemoryKinds && _cpuMemoryPair && pod.Request.Scalars.Length == 0;
+        fit = rows
+            ? new(pod.NonZeroMilliCpu, pod.NonZeroMemory, _weights[0], _weights[1], _bothWeights, _bothWeightsReciprocal, _type == ScoringStrategyType.MostAllocated)
+            : default;
+        return rows;
+    }
+
     private void Accumulate(long allocatable, long requested, long weight, ref long nodeScore, ref long weightSum)
     {
         if (allocatable == 0) return;
@@ -243,6 +256,11 @@ internal readonly struct CpuMemoryFit(long podMilliCpu, long podMemory, long cpu
     public long BothWeights => bothWeights;
     public ulong BothWeightsReciprocal => bothWeightsReciprocal;
     public bool Most => most;
+
+    /// <summary>The same score for every row.</summary>
+    public bool SameAs(in CpuMemoryFit other) =>
+        podMilliCpu == other.PodMilliCpu && podMemory == other.PodMemory && cpuWeight == other.CpuWeight && memoryWeight == other.MemoryWeight
+        && bothWeights == other.BothWeights && bothWeightsReciprocal == other.BothWeightsReciprocal && most == other.Most;
 
     /// <summary>
     /// Both weights in 1..2^32: two scores of 0..100 weigh at most 2^39 together (no overflow,

@@ -239,6 +239,92 @@ public sealed class EngineEquivalenceTests
         }
     }
 
+    /// <summary>
+    /// The fit score computed in the row mask loop (best key per PreferNoSchedule count kept while
+    /// the row is loaded) and used when PreScore gives the same score: both strategies, power-of-two
+    /// and other weight sums, fit and TaintToleration weights (0: the taint score constant or absent
+    /// from the buckets), the early stop (percentage 10 and adaptive, so the ring start moves),
+    /// tainted rows that some pods tolerate (feasible through the filters), equal-sized nodes (ties
+    /// to the smaller index), a node with 70 PreferNoSchedule taints and one without memory (scored
+    /// out of line). Few explanations, which take the unfused path.
+    /// </summary>
+    [Theory]
+    [InlineData(71, ScoringStrategyType.MostAllocated, 1L, 1L, 1L, 1L, 100, false)]
+    [InlineData(72, ScoringStrategyType.LeastAllocated, 1L, 1L, 1L, 1L, 10, true)]
+    [InlineData(73, ScoringStrategyType.MostAllocated, 3L, 5L, 2L, 0L, 0, false)]
+    [InlineData(74, ScoringStrategyType.LeastAllocated, 7L, 3L, 5L, 3L, 0, true)]
+    [InlineData(75, ScoringStrategyType.MostAllocated, 1L, 2L, 1L, long.MaxValue / 100, 100, false)]
+    [InlineData(76, ScoringStrategyType.MostAllocated, 1L, 1L, 1L, 1L, 10, true)]
+    public void Fit_score_in_the_mask_loop_decides_as_the_reference_engine(int seed, ScoringStrategyType type, long cpuWeight, long memoryWeight,
+        long fitWeight, long taintWeight, int percentage, bool manyTaints)
+    {
+        var c = new RandomAffinityCluster(seed, 300, termProbability: 0.05, cpuMilli: 4000);
+        Taint T(string key, string value, TaintEffect effect) => new(c.Interner.Intern(key), c.Interner.Intern(value), effect);
+        Taint[][] lists =
+        {
+            new[] { T("dedicated", "gpu", TaintEffect.NoSchedule) },
+            new[] { T("soft", "yes", TaintEffect.PreferNoSchedule) },
+            new[] { T("soft", "yes", TaintEffect.PreferNoSchedule), T("soft2", "yes", TaintEffect.PreferNoSchedule) },
+            new[] { T("drain", "yes", TaintEffect.NoExecute), T("soft", "yes", TaintEffect.PreferNoSchedule) },
+        };
+        for (int i = 0; i < 40; i++)
+        {
+            NodeInfo node = c.NewNode($"x-fused-{i:D2}");
+            node.Taints = i % 5 < lists.Length ? lists[i % 5] : Array.Empty<Taint>();
+            node.Unschedulable = false;
+            node.Allocatable = new ResourceAmounts(4000, 16L << 30, 0);
+            c.State.AddOrUpdateNode(node);
+        }
+        if (manyTaints)
+        {
+            NodeInfo node = c.NewNode("x-many");
+            node.Taints = Enumerable.Range(0, 70)
+                .Select(t => new Taint(c.Interner.Intern($"soft{t}"), c.Interner.Intern("yes"), TaintEffect.PreferNoSchedule)).ToArray();
+            node.Unschedulable = false;
+            c.State.AddOrUpdateNode(node);
+        }
+        NodeInfo noMemory = c.NewNode("x-no-memory");
+        noMemory.Allocatable = new ResourceAmounts(4000, 0, 0);
+        c.State.AddOrUpdateNode(noMemory);
+        SchedulerProfile all = WorkloadProfiles.AllPlugins();
+        var scores = new List<WeightedScore>();
+        foreach (WeightedScore s in all.Scores)
+        {
+            scores.Add(s.Plugin switch
+            {
+                ScorePlugin.NodeResourcesFit => s with { Weight = fitWeight },
+                ScorePlugin.TaintToleration => s with { Weight = taintWeight },
+                _ => s,
+            });
+        }
+        SchedulerProfile profile = all with
+        {
+            Scores = scores,
+            PercentageOfNodesToScore = percentage,
+            ScoringStrategy = new ScoringStrategy(type, new[] { new ResourceWeight("cpu", cpuWeight), new ResourceWeight("memory", memoryWeight) },
+                Array.Empty<UtilizationShapePoint>()),
+        };
+        var engine = new SchedulingEngine(profile, c.Interner);
+        var unfused = new SchedulingEngine(profile, c.Interner) { FuseFitIntoFilter = false };
+        var reference = new ReferenceSchedulingEngine(profile, c.Interner);
+        for (int i = 0; i < 300; i++)
+        {
+            PodInfo pod = c.NewPod(bound: false);
+            bool explain = i % 13 == 0;
+            ScheduleResult expected = reference.Schedule(pod, c.State, explain);
+            ScheduleResult actual = engine.Schedule(pod, c.State, explain);
+            AssertSame(expected, actual, $"pod {i} ({pod.Key})");
+            AssertSame(expected, unfused.Schedule(pod, c.State, explain), $"pod {i} ({pod.Key}), unfused");
+            if (actual.Node is not null)
+            {
+                pod.NodeName = actual.Node.Name;
+                c.State.AddPod(pod);
+            }
+            if (i % 10 == 9) c.Mutate();
+            Nominations(c, i);
+        }
+    }
+
     /// <summary>Now and then a pending pod nominated to a node (the engine then filters with it counted there), later dropped.</summary>
     private static void Nominations(RandomAffinityCluster c, int i)
     {
