@@ -261,7 +261,7 @@ public sealed partial class SchedulingEngine
                         {
                             Unsafe.Add(ref feasibleIndex0, feasibleCount + t) = i + t;
                             if (fuse)
-                                inRange &= KeepBestByTaintCount<TFit>(in Unsafe.Add(ref row0, i + t), i + t, feasibleCount + t, podMilliCpu, podMemory,
+                                inRange &= KeepBestByTaintCount<TFit>(in Unsafe.Add(ref row0, i + t), i + t, feasibleCount + t, ushort.MaxValue, podMilliCpu, podMemory,
                                     cpuWeight, memoryWeight, bothWeights, bothWeightsReciprocal, weightShift, in fit, ref keys0, ref positions0);
                         }
                         feasibleCount += take;
@@ -300,7 +300,7 @@ public sealed partial class SchedulingEngine
                     {
                         Unsafe.Add(ref feasibleIndex0, feasibleCount) = n;
                         if (fuse)
-                            inRange &= KeepBestByTaintCount<TFit>(in failed, n, feasibleCount, podMilliCpu, podMemory,
+                            inRange &= KeepBestByTaintCount<TFit>(in failed, n, feasibleCount, ushort.MaxValue, podMilliCpu, podMemory,
                                 cpuWeight, memoryWeight, bothWeights, bothWeightsReciprocal, weightShift, in fit, ref keys0, ref positions0);
                         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(feasible), feasibleCount++) = Unsafe.Add(ref node0, n);
                     }
@@ -349,12 +349,16 @@ public sealed partial class SchedulingEngine
     internal bool FuseFitIntoFilter { get; set; } = true;
 
     /// <summary>
-    /// <see cref="BestByTaintCount"/>'s step for one feasible row (node index <paramref name="i"/>,
-    /// feasible position <paramref name="j"/>); false when the row's score is outside 0..100.
+    /// The cpu/memory fit score of one row, as <see cref="CpuMemoryFit.Score"/>: in range
+    /// (capacities >= 1, i.e. reciprocals non-zero, and amounts in 0..2^56, so no overflow times 100)
+    /// both scores are 0..100, the weighted sum is >= 0 and small, and all three divisions are exact
+    /// by reciprocal (by a shift when the weight sum is a power of two); the rare row outside that
+    /// range is scored out of line, and only its score can leave 0..100 (then
+    /// <paramref name="inRange"/> is cleared). One body for the three row loops that need it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool KeepBestByTaintCount<TStrategy>(in NodeRow row, int i, int j, long podMilliCpu, long podMemory, long cpuWeight, long memoryWeight,
-        long bothWeights, ulong bothWeightsReciprocal, int weightShift, in CpuMemoryFit fit, ref long keys0, ref int positions0) where TStrategy : struct
+    private static long FastFitScore<TStrategy>(in NodeRow row, long podMilliCpu, long podMemory, long cpuWeight, long memoryWeight,
+        long bothWeights, ulong bothWeightsReciprocal, int weightShift, in CpuMemoryFit fit, ref bool inRange) where TStrategy : struct
     {
         bool most = typeof(TStrategy) == typeof(MostAllocatedTag);
         long cpuCapacity = row.AllocatableMilliCpu, memoryCapacity = row.AllocatableMemory;
@@ -367,24 +371,34 @@ public sealed partial class SchedulingEngine
         }
         else
         {
+            // LeastRequested is 0 when the request exceeds the capacity: 0 * 100 / capacity.
             cpuX = cpuRequested > cpuCapacity ? 0 : cpuCapacity - cpuRequested;
             memoryX = memoryRequested > memoryCapacity ? 0 : memoryCapacity - memoryRequested;
         }
         ulong cpuReciprocal = row.CpuReciprocal, memoryReciprocal = row.MemoryReciprocal;
-        long score;
-        bool inRange = true;
         if ((cpuReciprocal != 0) & (memoryReciprocal != 0) & (((ulong)cpuX | (ulong)memoryX) < 1UL << 56))
         {
             long nodeScore = ExactDivision.Divide((ulong)cpuX * ScoreNormalization.MaxNodeScore, cpuCapacity, cpuReciprocal) * cpuWeight
                 + ExactDivision.Divide((ulong)memoryX * ScoreNormalization.MaxNodeScore, memoryCapacity, memoryReciprocal) * memoryWeight;
-            score = weightShift >= 0 ? nodeScore >> weightShift : ExactDivision.Divide((ulong)nodeScore, bothWeights, bothWeightsReciprocal);
+            return weightShift >= 0 ? nodeScore >> weightShift : ExactDivision.Divide((ulong)nodeScore, bothWeights, bothWeightsReciprocal);
         }
-        else
-        {
-            score = ScoreOutOfLine(in fit, in row);
-            inRange = (ulong)score <= ScoreNormalization.MaxNodeScore;
-        }
-        int v = Math.Min((int)(ushort)row.PreferNoScheduleTaints, MaxFusedTaintCount + 1);
+        long score = ScoreOutOfLine(in fit, in row);
+        inRange &= (ulong)score <= ScoreNormalization.MaxNodeScore;
+        return score;
+    }
+
+    /// <summary>
+    /// <see cref="BestByTaintCount"/>'s step for one feasible row (node index <paramref name="i"/>,
+    /// feasible position <paramref name="j"/>, its PreferNoSchedule count masked by
+    /// <paramref name="taintMask"/>); false when the row's score is outside 0..100.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool KeepBestByTaintCount<TStrategy>(in NodeRow row, int i, int j, int taintMask, long podMilliCpu, long podMemory, long cpuWeight, long memoryWeight,
+        long bothWeights, ulong bothWeightsReciprocal, int weightShift, in CpuMemoryFit fit, ref long keys0, ref int positions0) where TStrategy : struct
+    {
+        bool inRange = true;
+        long score = FastFitScore<TStrategy>(in row, podMilliCpu, podMemory, cpuWeight, memoryWeight, bothWeights, bothWeightsReciprocal, weightShift, in fit, ref inRange);
+        int v = Math.Min(row.PreferNoScheduleTaints & taintMask, MaxFusedTaintCount + 1);
         long key = (score << 32) | (uint)~i;
         ref long slot = ref Unsafe.Add(ref keys0, v);
         if (key > slot)
@@ -683,7 +697,6 @@ public sealed partial class SchedulingEngine
     private static bool BestByTaintCount<TStrategy>(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> index, int taintMask,
         CpuMemoryFit fit, Span<long> keys, Span<int> positions) where TStrategy : struct
     {
-        bool most = typeof(TStrategy) == typeof(MostAllocatedTag);
         long podMilliCpu = fit.PodMilliCpu, podMemory = fit.PodMemory, cpuWeight = fit.CpuWeight, memoryWeight = fit.MemoryWeight;
         long bothWeights = fit.BothWeights;
         ulong bothWeightsReciprocal = fit.BothWeightsReciprocal;
@@ -695,42 +708,9 @@ public sealed partial class SchedulingEngine
         for (int j = 0; j < index.Length; j++)
         {
             int i = index[j];
-            ref readonly NodeRow row = ref Unsafe.Add(ref row0, i);
-            long cpuCapacity = row.AllocatableMilliCpu, memoryCapacity = row.AllocatableMemory;
-            long cpuRequested = row.NonZeroRequestedMilliCpu + podMilliCpu, memoryRequested = row.NonZeroRequestedMemory + podMemory;
-            long cpuX, memoryX;
-            if (most)
-            {
-                cpuX = Math.Min(cpuRequested, cpuCapacity);
-                memoryX = Math.Min(memoryRequested, memoryCapacity);
-            }
-            else
-            {
-                cpuX = cpuRequested > cpuCapacity ? 0 : cpuCapacity - cpuRequested;
-                memoryX = memoryRequested > memoryCapacity ? 0 : memoryCapacity - memoryRequested;
-            }
-            ulong cpuReciprocal = row.CpuReciprocal, memoryReciprocal = row.MemoryReciprocal;
-            long score;
-            // As SelectFromRows<TStrategy>: in range, both scores 0..100 and so their weighted mean.
-            if ((cpuReciprocal != 0) & (memoryReciprocal != 0) & (((ulong)cpuX | (ulong)memoryX) < 1UL << 56))
-            {
-                long nodeScore = ExactDivision.Divide((ulong)cpuX * ScoreNormalization.MaxNodeScore, cpuCapacity, cpuReciprocal) * cpuWeight
-                    + ExactDivision.Divide((ulong)memoryX * ScoreNormalization.MaxNodeScore, memoryCapacity, memoryReciprocal) * memoryWeight;
-                score = weightShift >= 0 ? nodeScore >> weightShift : ExactDivision.Divide((ulong)nodeScore, bothWeights, bothWeightsReciprocal);
-            }
-            else
-            {
-                score = ScoreOutOfLine(in fit, in row);
-                if ((ulong)score > ScoreNormalization.MaxNodeScore) return false;
-            }
-            int v = Math.Min(row.PreferNoScheduleTaints & taintMask, MaxFusedTaintCount + 1);
-            long key = (score << 32) | (uint)~i;
-            ref long slot = ref Unsafe.Add(ref keys0, v);
-            if (key > slot)
-            {
-                slot = key;
-                Unsafe.Add(ref positions0, v) = j;
-            }
+            if (!KeepBestByTaintCount<TStrategy>(in Unsafe.Add(ref row0, i), i, j, taintMask, podMilliCpu, podMemory, cpuWeight, memoryWeight,
+                    bothWeights, bothWeightsReciprocal, weightShift, in fit, ref keys0, ref positions0))
+                return false;
         }
         return true;
     }
@@ -751,7 +731,6 @@ public sealed partial class SchedulingEngine
     private static int SelectFromRows<TStrategy>(ReadOnlySpan<NodeRow> rows, ReadOnlySpan<int> index, ReadOnlySpan<long> byTaints, int taintMask,
         CpuMemoryFit fit, long fitWeight, out long bestTotal) where TStrategy : struct
     {
-        bool most = typeof(TStrategy) == typeof(MostAllocatedTag);
         long podMilliCpu = fit.PodMilliCpu, podMemory = fit.PodMemory, cpuWeight = fit.CpuWeight, memoryWeight = fit.MemoryWeight;
         long bothWeights = fit.BothWeights;
         ulong bothWeightsReciprocal = fit.BothWeightsReciprocal;
@@ -766,35 +745,9 @@ public sealed partial class SchedulingEngine
         {
             int i = index[j];
             ref readonly NodeRow row = ref Unsafe.Add(ref row0, i);
-            long cpuCapacity = row.AllocatableMilliCpu, memoryCapacity = row.AllocatableMemory;
-            long cpuRequested = row.NonZeroRequestedMilliCpu + podMilliCpu, memoryRequested = row.NonZeroRequestedMemory + podMemory;
-            long cpuX, memoryX;
-            if (most)
-            {
-                cpuX = Math.Min(cpuRequested, cpuCapacity);
-                memoryX = Math.Min(memoryRequested, memoryCapacity);
-            }
-            else
-            {
-                // LeastRequested is 0 when the request exceeds the capacity: 0 * 100 / capacity.
-                cpuX = cpuRequested > cpuCapacity ? 0 : cpuCapacity - cpuRequested;
-                memoryX = memoryRequested > memoryCapacity ? 0 : memoryCapacity - memoryRequested;
-            }
-            ulong cpuReciprocal = row.CpuReciprocal, memoryReciprocal = row.MemoryReciprocal;
-            long score;
-            // Capacities >= 1 (reciprocals non-zero) and amounts in 0..2^56 (< MaxScaled: no
-            // overflow times 100): both scores are 0..100, the weighted sum is >= 0 and small, all
-            // three divisions exact by reciprocal (by a shift when the weight sum is a power of two).
-            if ((cpuReciprocal != 0) & (memoryReciprocal != 0) & (((ulong)cpuX | (ulong)memoryX) < 1UL << 56))
-            {
-                long nodeScore = ExactDivision.Divide((ulong)cpuX * ScoreNormalization.MaxNodeScore, cpuCapacity, cpuReciprocal) * cpuWeight
-                    + ExactDivision.Divide((ulong)memoryX * ScoreNormalization.MaxNodeScore, memoryCapacity, memoryReciprocal) * memoryWeight;
-                score = weightShift >= 0 ? nodeScore >> weightShift : ExactDivision.Divide((ulong)nodeScore, bothWeights, bothWeightsReciprocal);
-            }
-            else
-            {
-                score = ScoreOutOfLine(in fit, in row);
-            }
+            // Out-of-range scores are this general loop's to take as they are (as CpuMemoryFit.Score gives them).
+            bool unused = true;
+            long score = FastFitScore<TStrategy>(in row, podMilliCpu, podMemory, cpuWeight, memoryWeight, bothWeights, bothWeightsReciprocal, weightShift, in fit, ref unused);
             long total = Unsafe.Add(ref byTaints0, row.PreferNoScheduleTaints & taintMask) + score * fitWeight;
             // Ties to the smaller node index, i.e. the smaller name (as SelectBest).
             if (total > bestSoFar || (total == bestSoFar && i < bestIndex))
